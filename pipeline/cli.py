@@ -1,0 +1,53 @@
+"""`juesuan` command line (SPEC: Commands)."""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from pipeline.process import Options
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="juesuan", description="Budget and final-account disclosures → verified records.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="process PDFs and text dumps (files or folders, recursively)")
+    run.add_argument("inputs", nargs="+", metavar="INPUT")
+    run.add_argument("--out", default="out", help="output folder (default ./out)")
+    run.add_argument("--warehouse", default=None, help="warehouse URL (default duckdb:///<out>/warehouse.duckdb)")
+    run.add_argument("--ocr", choices=("auto", "always", "never"), default="auto")
+    run.add_argument("--workers", type=int, default=1)
+    run.add_argument("--extractor", choices=("native", "camelot"), default="native",
+                     help="native (rulings + characters) or camelot lattice, the reference backend")
+    run.add_argument("--password", default=None, help="password for encrypted PDFs")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)  # exits 2 on a usage error
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    # the full story goes to a log file; the terminal gets one line per problem at most
+    logging.basicConfig(filename=out / "juesuan.log", level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.command == "run":
+        from pipeline.run import UsageError, run_inputs
+
+        if args.workers < 1:
+            parser.error("--workers must be at least 1")
+        try:
+            summary = run_inputs(args.inputs, out, args.warehouse,
+                                 Options(ocr=args.ocr, extractor=args.extractor, password=args.password), args.workers)
+        except UsageError as exc:
+            print(f"juesuan: {exc}", file=sys.stderr)
+            return 2
+        print(summary.line())
+        print(f"records in {out}/*.jsonl, warehouse {args.warehouse or f'duckdb:///{out}/warehouse.duckdb'}, report {out}/report.html")
+        return 1 if summary.failed else 0
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,60 @@
+"""Extract: a document → raw tables, page text and per-page findings.
+
+Entry point: `extract_document(data, filename, extractor=..., ocr=...)`. PDFs are read page
+by page (native rulings + characters, or camelot lattice as the reference backend); text dumps
+of other converters go through `pipeline.extract.text_dump`."""
+from __future__ import annotations
+
+import pymupdf
+
+from pipeline.classify import classify_page
+from pipeline.extract.context import attach_context
+from pipeline.extract.native import extract_page, text_lines
+from pipeline.model import ExtractedDocument, Finding, PageText
+
+
+class DocumentError(Exception):
+    """The document as a whole cannot be read; the message is the one-line error."""
+
+
+def open_pdf(data: bytes, password: str | None = None) -> pymupdf.Document:
+    if not data:
+        raise DocumentError("empty file (0 bytes)")
+    if not data.lstrip()[:5].startswith(b"%PDF"):
+        raise DocumentError("not a PDF (no %PDF- header)")
+    try:
+        doc = pymupdf.open(stream=data, filetype="pdf")
+    except Exception as exc:  # MuPDF raises its own error types for broken files
+        raise DocumentError(f"unreadable PDF: {exc}") from None
+    if doc.needs_pass and not (password and doc.authenticate(password)):
+        raise DocumentError("encrypted PDF: a password is needed (--password)")
+    if doc.page_count == 0:
+        raise DocumentError("PDF has no pages")
+    return doc
+
+
+def extract_pdf(data: bytes, ocr: str = "auto", extractor: str = "native", password: str | None = None) -> ExtractedDocument:
+    doc = open_pdf(data, password)
+    tables, page_texts, findings = [], [], []
+    for index, page in enumerate(doc):
+        page_no = index + 1
+        decision = classify_page(page, page_no)
+        if decision.kind == "ocr" and ocr == "never":
+            findings.append(Finding("error", "page_unreadable", f"page {page_no}: {decision.reason}; OCR disabled (--ocr never)", page_no))
+            continue
+        if decision.kind == "ocr" or ocr == "always":
+            findings.append(Finding("error", "page_unreadable", f"page {page_no}: {decision.reason}; no OCR engine available", page_no))
+            continue
+        if extractor == "camelot":
+            from pipeline.extract.camelot_backend import extract_page_camelot
+
+            page_tables, page_text = extract_page_camelot(data, page, page_no)
+        else:
+            page_tables, page_text = extract_page(page, page_no)
+        tables += page_tables
+        page_texts.append(page_text)
+    attach_context(tables, page_texts)
+    return ExtractedDocument(doc.page_count, tables, page_texts, findings)
+
+
+__all__ = ["DocumentError", "extract_pdf", "open_pdf", "text_lines", "PageText"]

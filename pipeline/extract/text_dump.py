@@ -1,0 +1,181 @@
+"""Text dumps of other converters (.txt / .md / .html) → raw tables.
+
+Entry point: `extract_text_dump(data, suffix)`. The format is read from the content, not the
+name: HTML `<table>`s, markdown pipe rows, or tab-separated rows. Lines that are not rows are
+page text: the context from which titles and units are read, and the narrative."""
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+from pipeline.extract.context import read_title_and_unit
+from pipeline.model import Cell, ExtractedDocument, PageText, RawTable
+
+_PIPE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+MAX_LINE = 20000  # characters: longer lines are garbage, cut with a finding
+
+
+class TextDumpError(ValueError):
+    pass
+
+
+def decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("utf-8", errors="replace")
+
+
+def split_row(line: str) -> list[str] | None:
+    """Cells of a table row, or None for a line of prose."""
+    stripped = line.strip()
+    if stripped.startswith("|") and stripped.count("|") >= 2:
+        inner = stripped[1:-1] if stripped.endswith("|") else stripped[1:]
+        return [c.strip() for c in inner.split("|")]
+    if "\t" in line:
+        return [c.strip() for c in line.rstrip("\n").split("\t")]
+    return None
+
+
+def _table(rows: list[list[str]], context: list[str], index: int) -> RawTable:
+    n_cols = max(len(r) for r in rows)
+    cells = [Cell(r, c, text, None, 1, 1, 1.0, 1) for r, row in enumerate(rows) for c, text in enumerate(row)]
+    table = RawTable(cells=cells, n_rows=len(rows), n_cols=n_cols, page=1, source="text",
+                     page_end=1, context=context, row_pages=[1] * len(rows))
+    read_title_and_unit(table)
+    return table
+
+
+def read_delimited(text: str) -> tuple[list[RawTable], list[str]]:
+    """Tables from runs of tab or pipe rows; one blank line inside a run does not end it."""
+    tables, prose, context = [], [], []
+    rows: list[list[str]] = []
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        line = lines[i][:MAX_LINE]
+        if _PIPE_RULE.match(line.strip()) and rows:
+            i += 1
+            continue
+        cells = split_row(line)
+        if cells is not None and any(c for c in cells):
+            rows.append(cells)
+        elif not line.strip() and rows and i + 1 < len(lines) and split_row(lines[i + 1]) is not None:
+            pass  # a blank line between two rows of one table
+        else:
+            if rows:
+                tables.append(_table(rows, context, len(tables)))
+                rows, context = [], []
+            if line.strip():
+                context.append(line.strip())
+                prose.append(line.strip())
+        i += 1
+    if rows:
+        tables.append(_table(rows, context, len(tables)))
+    return tables, prose
+
+
+class _HtmlTables(HTMLParser):
+    """Rows of `<table>` (cells may hold `<p>`s, colspan, rowspan) and the text between."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tables: list[tuple[list[list[tuple[str, int, int]]], list[str]]] = []
+        self.prose: list[str] = []
+        self.context: list[str] = []
+        self.depth = 0
+        self.rows: list = []
+        self.cell: list[str] | None = None
+        self.span = (1, 1)
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "table":
+            self.depth += 1
+            if self.depth == 1:
+                self._flush_text()
+                self.rows = []
+        elif tag == "tr" and self.depth:
+            self.rows.append([])
+        elif tag in ("td", "th") and self.depth:
+            self.cell = []
+            self.span = (_int(a.get("rowspan")), _int(a.get("colspan")))
+        elif tag in ("p", "br", "div") and self.cell is not None:
+            self.cell.append("\n")
+        elif tag in ("p", "br", "div", "h1", "h2", "h3", "h4") and not self.depth:
+            self._flush_text()
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self.cell is not None and self.rows:
+            self.rows[-1].append(("".join(self.cell).strip(), *self.span))
+            self.cell = None
+        elif tag == "table" and self.depth:
+            self.depth -= 1
+            if not self.depth:
+                self.tables.append((self.rows, self.context))
+                self.context = []
+        elif tag in ("p", "div", "h1", "h2", "h3", "h4") and not self.depth:
+            self._flush_text()
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell.append(data)
+        elif not self.depth:
+            self.text.append(data)
+
+    def _flush_text(self):
+        for line in "".join(self.text).splitlines():
+            if line.strip():
+                self.context.append(line.strip())
+                self.prose.append(line.strip())
+        self.text = []
+
+
+def _int(value) -> int:
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return 1
+
+
+def read_html(text: str) -> tuple[list[RawTable], list[str]]:
+    parser = _HtmlTables()
+    parser.feed(text)
+    parser.close()
+    parser._flush_text()
+    tables = []
+    for rows, context in parser.tables:
+        if not rows:
+            continue
+        taken: set[tuple[int, int]] = set()
+        cells = []
+        for r, row in enumerate(rows):
+            c = 0
+            for text_, rs, cs in row:
+                while (r, c) in taken:
+                    c += 1
+                cells.append(Cell(r, c, text_, None, rs, cs, 1.0, 1))
+                taken |= {(r + i, c + j) for i in range(rs) for j in range(cs)}
+                c += cs
+        n_cols = max((k for _, k in taken), default=-1) + 1
+        n_rows = max(len(rows), max((r for r, _ in taken), default=-1) + 1)
+        table = RawTable(cells=cells, n_rows=n_rows, n_cols=n_cols, page=1, source="text", page_end=1,
+                         context=context, row_pages=[1] * n_rows)
+        read_title_and_unit(table)
+        tables.append(table)
+    return tables, parser.prose
+
+
+def extract_text_dump(data: bytes, suffix: str = ".txt") -> ExtractedDocument:
+    if not data.strip():
+        raise TextDumpError("empty text dump")
+    text = decode(data)
+    if "<table" in text.lower():
+        tables, prose = read_html(text)
+    else:
+        tables, prose = read_delimited(text)
+    page_text = PageText(1, [(float(i), line) for i, line in enumerate(prose)])
+    return ExtractedDocument(1, tables, [page_text])

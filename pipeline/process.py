@@ -1,0 +1,146 @@
+"""One document through every stage: extract → stitch → key → realign → records.
+
+Entry point: `process_document(path)`. It never raises for a bad document: the failure becomes
+the document's `error`, its status `failed`, and no other record of it is produced."""
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from pipeline import catalog
+from pipeline.extract import DocumentError, extract_pdf
+from pipeline.extract.context import document_identity
+from pipeline.model import Finding, RawTable
+from pipeline.realign import realign_table
+from pipeline.stitch import stitch_continued_tables
+
+log = logging.getLogger("juesuan")
+
+RECORD_TABLES = ("documents", "tables", "fiscal_facts", "perf_projects", "perf_funds", "perf_indicators", "quality_log")
+PDF_SUFFIXES = {".pdf"}
+TEXT_SUFFIXES = {".txt", ".md", ".html", ".htm"}
+
+
+@dataclass
+class Options:
+    ocr: str = "auto"
+    extractor: str = "native"
+    password: str | None = None
+
+
+@dataclass
+class DocumentResult:
+    document_id: str
+    records: dict[str, list[dict]] = field(default_factory=lambda: {name: [] for name in RECORD_TABLES})
+
+    @property
+    def document(self) -> dict:
+        return self.records["documents"][0]
+
+
+def finding_record(document_id: str, f: Finding) -> dict:
+    return {
+        "document_id": document_id, "table_id": f.table_id, "page": f.page, "severity": f.severity,
+        "check": f.check, "message": f.message, "row_label": f.row_label, "column": f.column,
+        "expected": f.expected, "actual": f.actual,
+    }
+
+
+def is_empty_fragment(table: RawTable) -> bool:
+    """A ruled box with no text at all (a page's leftover frame), not a table."""
+    return not any(c.text.strip() for c in table.cells)
+
+
+def key_table(table: RawTable) -> catalog.TableSpec:
+    spec = catalog.match_title(table.title or "")
+    return spec or catalog.OTHER
+
+
+def build_records(document_id: str, tables: list[RawTable]) -> tuple[dict[str, list[dict]], list[Finding]]:
+    records: dict[str, list[dict]] = {name: [] for name in RECORD_TABLES}
+    findings: list[Finding] = []
+    for table_id, raw in enumerate(tables, start=1):
+        spec = key_table(raw)
+        facts, table_findings, actions = realign_table(raw, spec, table_id)
+        for f in table_findings:
+            f.table_id = table_id
+        findings += table_findings
+        for fact in facts:
+            fact["document_id"] = document_id
+        records["fiscal_facts"] += facts
+        records["tables"].append({
+            "document_id": document_id, "table_id": table_id, "table_key": spec.key, "title": raw.title,
+            "page_start": raw.page, "page_end": raw.page_end or raw.page, "unit": raw.unit, "source": raw.source,
+            "n_rows": raw.n_rows, "n_cols": raw.n_cols, "realign_actions": actions,
+            "quality": 1.0 if not any(f.severity != "info" for f in table_findings) else 0.5,
+        })
+        for action in actions:
+            findings.append(Finding("info", "realign", action, raw.page, table_id))
+    return records, findings
+
+
+def extract_tables(path: Path, data: bytes, options: Options):
+    if path.suffix.lower() in TEXT_SUFFIXES:
+        from pipeline.extract.text_dump import extract_text_dump
+
+        return extract_text_dump(data, path.suffix.lower())
+    return extract_pdf(data, ocr=options.ocr, extractor=options.extractor, password=options.password)
+
+
+def process_document(path: Path, options: Options | None = None, source_uri: str | None = None) -> DocumentResult:
+    options = options or Options()
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        data = b""
+        read_error = f"cannot read file: {exc.strerror or exc}"
+    else:
+        read_error = None
+    document_id = hashlib.sha256(data).hexdigest()
+    result = DocumentResult(document_id)
+    doc = {
+        "document_id": document_id, "source_uri": source_uri or str(path.resolve()), "filename": path.name,
+        "department": None, "year": None, "pages": None, "status": "done", "error": None,
+        "processed_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+    started = time.perf_counter()
+    try:
+        if read_error:
+            raise DocumentError(read_error)
+        extracted = extract_tables(path, data, options)
+        tables = [t for t in extracted.tables if not is_empty_fragment(t)]
+        dropped = len(extracted.tables) - len(tables)
+        tables = stitch_continued_tables(tables)
+        records, findings = build_records(document_id, tables)
+        findings = extracted.findings + findings
+        if dropped:
+            findings.append(Finding("info", "empty_fragment", f"{dropped} ruled box(es) without text ignored"))
+        if not tables:
+            findings.append(Finding("info", "no_tables", "no table found in the document"))
+        doc["department"], doc["year"] = document_identity(extracted.page_text, tables)
+        doc["pages"] = extracted.pages
+        if any(f.severity == "error" for f in findings):
+            doc["status"] = "partial"
+        result.records.update(records)
+        result.records["quality_log"] = [finding_record(document_id, f) for f in findings]
+    except (DocumentError, ValueError) as exc:
+        _fail(result, doc, str(exc))
+    except Exception as exc:  # a library crashing on one document must not stop the run
+        log.exception("processing %s failed", path)
+        _fail(result, doc, f"internal error: {type(exc).__name__}: {exc}".splitlines()[0])
+    log.info("%s: %s in %.2fs", path.name, doc["status"], time.perf_counter() - started)
+    result.records["documents"] = [doc]
+    return result
+
+
+def _fail(result: DocumentResult, doc: dict, message: str) -> None:
+    """A failed document keeps its `documents` row and one error finding, nothing else."""
+    doc["status"], doc["error"] = "failed", message
+    for name in RECORD_TABLES:
+        result.records[name] = []
+    result.records["quality_log"] = [finding_record(result.document_id, Finding("error", "document_failed", message))]

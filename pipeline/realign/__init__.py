@@ -1,0 +1,190 @@
+"""Realign: a raw table → canonical records (SPEC fiscal_facts).
+
+Entry point: `realign_table(raw, spec, table_id)`. The steps follow the table's anatomy:
+split header from body, read each column's header path, give each column a role (code part,
+label, row number, amount), split twin tables into column groups, then read every body row.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline import catalog
+from pipeline.catalog import TableSpec
+from pipeline.model import Finding, RawTable
+from pipeline.numbers import as_json_number, clean_text, is_null_marker, parse_number
+
+_INT = re.compile(r"^\d{1,3}$")
+_CODE = re.compile(r"^\d{3,}$")
+_CODE_AND_LABEL = re.compile(r"^(\d{3,9})\s*(\D.*)$")
+
+
+@dataclass
+class Column:
+    index: int
+    path: list[str]
+    role: str  # code | label | rowno | value
+    section: str | None = None
+    name: str | None = None
+
+
+def is_column_number_row(cells: list[str]) -> bool:
+    """A `栏次` row: labelled so, or nothing but the running numbers 1, 2, 3 …"""
+    texts = [clean_text(t) for t in cells if clean_text(t)]
+    if not texts:
+        return False
+    if any(catalog.COLUMN_NUMBER_ROW.match(t) for t in texts):
+        return True
+    if len(texts) >= 3 and all(_INT.match(t) for t in texts):
+        nums = [int(t) for t in texts]
+        return nums == list(range(nums[0], nums[0] + len(nums)))
+    return False
+
+
+def is_figure(text: str) -> bool:
+    """An amount as tables print them (`2,940.05`, `0.00`, `97%`), not a code or a row number."""
+    t = clean_text(text)
+    return parse_number(t) is not None and any(ch in t for ch in ".,%‰．，")
+
+
+def find_body_start(grid: list[list[str]]) -> tuple[int, bool]:
+    """First row holding a figure (outside 栏次 rows), and whether the table has figures at all.
+    A table without (a template, a fund the department does not have) starts its body at the
+    first enumerated, coded or total row, and yields no facts."""
+    for r, row in enumerate(grid):
+        if is_column_number_row(row):
+            continue
+        if any(is_figure(t) for t in row):
+            return r, True
+    for r, row in enumerate(grid):
+        first = next((clean_text(t) for t in row if clean_text(t)), "")
+        if _CODE.match(first) or first in catalog.TOTAL_LABELS or catalog.ENUMERATOR.match(first):
+            return r, False
+    return len(grid), False
+
+
+def header_paths(raw: RawTable, body_start: int) -> tuple[list[list[str]], set[int]]:
+    """Each column's header cells top to bottom; also the column-number rows to skip."""
+    filled = raw.grid(fill_spans=True)
+    paths: list[list[str]] = [[] for _ in range(raw.n_cols)]
+    skip = {r for r in range(len(filled)) if is_column_number_row(filled[r])}
+    for r in range(body_start):
+        if r in skip:
+            continue
+        for c in range(raw.n_cols):
+            text = clean_text(filled[r][c])
+            if text and (not paths[c] or paths[c][-1] != text):
+                paths[c].append(text)
+    return paths, skip
+
+
+def column_role(path: list[str], body: list[str]) -> str:
+    last = path[-1] if path else ""
+    if last in catalog.CODE_PART_WORDS or any(catalog.CODE_HEADER.search(p) for p in path[-2:]):
+        return "code"
+    if catalog.ROW_NUMBER_HEADER.search(last):
+        return "rowno"
+    if re.fullmatch(r"项目|科目名称|.*名称|.*科目", last):
+        return "label"
+    texts = [clean_text(t) for t in body if clean_text(t)]
+    if texts and not path:
+        numeric = sum(parse_number(t) is not None for t in texts)
+        if all(_CODE.match(t) for t in texts):
+            return "code"
+        return "value" if numeric * 2 >= len(texts) else "label"
+    return "value"
+
+
+def column_groups(columns: list[Column]) -> list[list[Column]]:
+    """Twin tables side by side: a new group starts where a code or label column follows an
+    amount column (收入 | 支出; 人员经费 | 公用经费 in three groups)."""
+    groups: list[list[Column]] = []
+    prev = None
+    for col in columns:
+        if not groups or (col.role in ("code", "label") and prev == "value"):
+            groups.append([])
+        groups[-1].append(col)
+        prev = col.role
+    return groups
+
+
+def name_columns(spec: TableSpec, columns: list[Column]) -> None:
+    for col in columns:
+        rest = [p for p in col.path if p not in spec.sections]
+        hits = [p for p in col.path if p in spec.sections]
+        col.section = hits[-1] if hits else None
+        if col.role == "value":
+            col.name = catalog.canonical_column(spec, "/".join(rest)) if rest else ""
+
+
+def row_code(cells: list[str], group: list[Column]) -> str | None:
+    parts = [re.sub(r"\D", "", clean_text(cells[c.index])) for c in group if c.role == "code"]
+    code = "".join(p for p in parts if p)
+    return code or None
+
+
+def realign_table(raw: RawTable, spec: TableSpec, table_id: int) -> tuple[list[dict], list[Finding], list[str]]:
+    """fiscal_facts records (without document_id) for one stitched raw table."""
+    grid = raw.grid()
+    body_start, has_figures = find_body_start(grid)
+    paths, skip_rows = header_paths(raw, body_start)
+    actions: list[str] = []
+    findings: list[Finding] = []
+    if body_start < len(grid):
+        # 类 / 款 / 项 often sit in the first body row, beside 合计 (the 决算 template does this)
+        first = grid[body_start]
+        for c, text in enumerate(first):
+            if clean_text(text) in catalog.HEADER_WORDS:
+                paths[c].append(clean_text(text))
+                first[c] = ""
+                actions.append(f"header word {clean_text(text)!r} moved from the first body row")
+    body = [grid[r] for r in range(body_start, len(grid)) if r not in skip_rows]
+    columns = [Column(c, paths[c], column_role(paths[c], [row[c] for row in body])) for c in range(raw.n_cols)]
+    name_columns(spec, columns)
+    facts: list[dict] = []
+    if spec.kind != "fiscal" or not has_figures:
+        return facts, findings, actions
+    for r in range(body_start, len(grid)):
+        if r in skip_rows:
+            continue
+        cells = grid[r]
+        for group in column_groups(columns):
+            facts += _group_facts(spec, raw, table_id, r, cells, group, findings)
+    return facts, findings, actions
+
+
+def _group_facts(spec, raw, table_id, r, cells, group, findings) -> list[dict]:
+    code = row_code(cells, group)
+    labels = [clean_text(cells[c.index]) for c in group if c.role == "label"]
+    label = next((t for t in labels if t), "")
+    if code is None and not any(c.role == "code" for c in group):
+        m = _CODE_AND_LABEL.match(label)
+        if m:  # code and name printed in one cell
+            code, label = m.group(1), clean_text(m.group(2))
+    label = catalog.strip_enumerator(label) if label else label
+    out = []
+    for col in group:
+        if col.role != "value":
+            continue
+        text = cells[col.index]
+        if not clean_text(text) or is_null_marker(text):
+            continue
+        value = parse_number(text)
+        if value is None:
+            findings.append(Finding("warning", "unparsed_number", f"text in an amount column: {clean_text(text)!r}",
+                                    raw.page_of_row(r), table_id, label or None, col.name, None, clean_text(text)))
+            continue
+        section = (col.section or catalog.section_for_code(spec, code) or catalog.section_for_label(spec, label)
+                   or spec.default_section)
+        out.append({
+            "table_id": table_id,
+            "table_key": spec.key,
+            "section": section,
+            "row_label": label or None,
+            "subject_code": code,
+            "column": col.name or "",
+            "value": as_json_number(value),
+            "unit": raw.unit,
+            "page": raw.page_of_row(r),
+        })
+    return out

@@ -1,0 +1,91 @@
+"""A run over files and folders: process each document, store, report.
+
+Entry point: `run_inputs(inputs, out_dir, warehouse_url, options, workers)`. Documents are
+independent: one that fails is recorded as failed and the others go on."""
+from __future__ import annotations
+
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.process import PDF_SUFFIXES, RECORD_TABLES, TEXT_SUFFIXES, DocumentResult, Options, process_document
+from pipeline.report import write_report
+from pipeline.store import open_warehouse, write_jsonl
+
+INPUT_SUFFIXES = PDF_SUFFIXES | TEXT_SUFFIXES
+
+
+class UsageError(Exception):
+    pass
+
+
+@dataclass
+class RunSummary:
+    documents: int
+    failed: int
+    partial: int
+    tables: int
+    facts: int
+    warnings: int
+    errors: int
+
+    def line(self) -> str:
+        return (f"documents: {self.documents} ({self.failed} failed, {self.partial} partial)  tables: {self.tables}  "
+                f"facts: {self.facts}  warnings: {self.warnings}  errors: {self.errors}")
+
+
+def collect_inputs(inputs: list[str]) -> list[Path]:
+    """Files as given, folders searched recursively for PDFs and text dumps, in a stable order."""
+    files: list[Path] = []
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES)
+        elif path.exists():
+            files.append(path)
+        else:
+            raise UsageError(f"no such file or folder: {item}")
+    seen, unique = set(), []
+    for f in files:
+        key = f.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    return unique
+
+
+def process_all(files: list[Path], options: Options, workers: int = 1):
+    """Results in input order; with workers > 1 each document is processed in a child process."""
+    if workers <= 1 or len(files) <= 1:
+        for f in files:
+            yield process_document(f, options)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(process_document, files, [options] * len(files))
+
+
+def run_inputs(inputs: list[str], out_dir: str | Path = "out", warehouse_url: str | None = None,
+               options: Options | None = None, workers: int = 1) -> RunSummary:
+    options = options or Options()
+    out = Path(out_dir)
+    files = collect_inputs(inputs)
+    warehouse = open_warehouse(warehouse_url or f"duckdb:///{out / 'warehouse.duckdb'}")
+    merged: dict[str, list[dict]] = {name: [] for name in RECORD_TABLES}
+    results: list[DocumentResult] = []
+    try:
+        for result in process_all(files, options, workers):
+            warehouse.replace_document(result.document_id, result.records)
+            results.append(result)
+            for name in RECORD_TABLES:
+                merged[name] += result.records[name]
+    finally:
+        warehouse.close()
+    write_jsonl(out, merged)
+    write_report(out / "report.html", merged)
+    statuses = [r.document["status"] for r in results]
+    log = merged["quality_log"]
+    return RunSummary(
+        documents=len(results), failed=statuses.count("failed"), partial=statuses.count("partial"),
+        tables=len(merged["tables"]), facts=len(merged["fiscal_facts"]),
+        warnings=sum(f["severity"] == "warning" for f in log), errors=sum(f["severity"] == "error" for f in log),
+    )

@@ -1,0 +1,40 @@
+"""Columns of SPEC's record tables, in order, with a portable SQL type each.
+
+`json` columns (lists, or values of either kind) are stored as JSON text in the warehouse."""
+
+SCHEMA: dict[str, list[tuple[str, str]]] = {
+    "documents": [
+        ("document_id", "text"), ("source_uri", "text"), ("filename", "text"), ("department", "text"),
+        ("year", "int"), ("pages", "int"), ("status", "text"), ("error", "text"), ("processed_at", "text"),
+    ],
+    "tables": [
+        ("document_id", "text"), ("table_id", "int"), ("table_key", "text"), ("title", "text"),
+        ("page_start", "int"), ("page_end", "int"), ("unit", "text"), ("source", "text"), ("n_rows", "int"),
+        ("n_cols", "int"), ("realign_actions", "json"), ("quality", "float"),
+    ],
+    "fiscal_facts": [
+        ("document_id", "text"), ("table_id", "int"), ("table_key", "text"), ("section", "text"),
+        ("row_label", "text"), ("subject_code", "text"), ("column", "text"), ("value", "float"),
+        ("unit", "text"), ("page", "int"),
+    ],
+    "perf_projects": [
+        ("document_id", "text"), ("table_id", "int"), ("scope", "text"), ("project_name", "text"),
+        ("implementing_unit", "text"), ("competent_department", "text"), ("unit", "text"),
+        ("goal_expected", "text"), ("goal_actual", "text"), ("total_score", "float"), ("page", "int"),
+    ],
+    "perf_funds": [
+        ("document_id", "text"), ("table_id", "int"), ("scope", "text"), ("project_name", "text"),
+        ("funding_source", "text"), ("budget_initial", "float"), ("budget_full_year", "float"),
+        ("executed", "float"), ("execution_rate", "float"), ("weight", "float"), ("score", "float"),
+        ("unit", "text"),
+    ],
+    "perf_indicators": [
+        ("document_id", "text"), ("table_id", "int"), ("scope", "text"), ("project_name", "text"),
+        ("level1", "text"), ("level2", "text"), ("indicator", "text"), ("target", "text"), ("actual", "text"),
+        ("weight", "float"), ("score", "float"), ("deviation_note", "text"), ("page", "int"),
+    ],
+    "quality_log": [
+        ("document_id", "text"), ("table_id", "int"), ("page", "int"), ("severity", "text"), ("check", "text"),
+        ("message", "text"), ("row_label", "text"), ("column", "text"), ("expected", "json"), ("actual", "json"),
+    ],
+}

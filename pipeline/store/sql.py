@@ -1,0 +1,36 @@
+"""PostgreSQL (or any SQLAlchemy database) warehouse with the same contract as DuckDB's."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from pipeline.store.schema import SCHEMA
+from pipeline.store.warehouse import Warehouse, _row
+
+_TYPES = {"text": sa.Text, "int": sa.BigInteger, "float": sa.Float, "json": sa.Text}
+
+
+class SqlWarehouse(Warehouse):
+    def __init__(self, url: str):
+        self.engine = sa.create_engine(url.replace("postgres://", "postgresql://", 1), future=True)
+        self.meta = sa.MetaData()
+        self.tables = {
+            name: sa.Table(name, self.meta, *(sa.Column(c, _TYPES[k]()) for c, k in cols),
+                           sa.Index(f"ix_{name}_document_id", "document_id"))
+            for name, cols in SCHEMA.items()
+        }
+        self.meta.create_all(self.engine)
+
+    def replace_document(self, document_id: str, records: dict[str, list[dict]]) -> None:
+        with self.engine.begin() as con:  # one transaction: all of the document or none
+            for name, table in self.tables.items():
+                con.execute(table.delete().where(table.c.document_id == document_id))
+                rows = [dict(zip([c for c, _ in SCHEMA[name]], _row(name, r))) for r in records.get(name, [])]
+                if rows:
+                    con.execute(table.insert(), rows)
+
+    def rows(self, table: str) -> list[dict]:
+        with self.engine.connect() as con:
+            return [dict(r._mapping) for r in con.execute(sa.select(self.tables[table]))]
+
+    def close(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,82 @@
+"""Warehouses: DuckDB embedded by default; PostgreSQL (any SQLAlchemy URL) in production."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pipeline.store.schema import SCHEMA
+
+_SQL_TYPES = {"text": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "json": "VARCHAR"}
+
+
+def _row(table: str, rec: dict) -> tuple:
+    out = []
+    for col, kind in SCHEMA[table]:
+        value = rec.get(col)
+        if kind == "json" and value is not None:
+            value = json.dumps(value, ensure_ascii=False)
+        out.append(value)
+    return tuple(out)
+
+
+def _create_sql(table: str) -> str:
+    cols = ", ".join(f'"{c}" {_SQL_TYPES[k]}' for c, k in SCHEMA[table])
+    return f'CREATE TABLE IF NOT EXISTS "{table}" ({cols})'
+
+
+class Warehouse:
+    """Common interface: `replace_document(document_id, records)` and `rows(table)`."""
+
+    def replace_document(self, document_id: str, records: dict[str, list[dict]]) -> None:
+        raise NotImplementedError
+
+    def rows(self, table: str) -> list[dict]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+
+class DuckDBWarehouse(Warehouse):
+    def __init__(self, path: str):
+        import duckdb
+
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self.con = duckdb.connect(path)
+        for table in SCHEMA:
+            self.con.execute(_create_sql(table))
+
+    def replace_document(self, document_id: str, records: dict[str, list[dict]]) -> None:
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for table, columns in SCHEMA.items():
+                con.execute(f'DELETE FROM "{table}" WHERE document_id = ?', [document_id])
+                rows = [_row(table, r) for r in records.get(table, [])]
+                if rows:
+                    marks = ", ".join("?" for _ in columns)
+                    con.executemany(f'INSERT INTO "{table}" VALUES ({marks})', rows)
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+
+    def rows(self, table: str) -> list[dict]:
+        cur = self.con.execute(f'SELECT * FROM "{table}"')
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r)) for r in cur.fetchall()]
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def open_warehouse(url: str) -> Warehouse:
+    """`duckdb:///path/to/file.duckdb` (or `duckdb:///:memory:`); other URLs go to SQLAlchemy."""
+    if url.startswith("duckdb:///"):
+        return DuckDBWarehouse(url[len("duckdb:///"):])
+    if url.startswith(("postgresql", "postgres://", "sqlite")):
+        from pipeline.store.sql import SqlWarehouse
+
+        return SqlWarehouse(url)
+    raise ValueError(f"unsupported warehouse URL: {url!r} (use duckdb:///FILE or postgresql://…)")

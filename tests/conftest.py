@@ -1,0 +1,24 @@
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+PUTUO = SHARED / "corpus/real/上海市普陀区财政局2024年度部门决算.pdf"
+TEMPLATE = SHARED / "corpus/real/附件2：部门决算模板.pdf"
+BUDGETS = sorted((SHARED / "corpus/budget").glob("*.pdf")) if (SHARED / "corpus/budget").is_dir() else []
+SEEDS = SHARED / "seeds"
+SAMPLES = ROOT / "samples"
+
+
+def need(path: Path):
+    return pytest.mark.skipif(not path.exists(), reason=f"{path} not present")
+
+
+@pytest.fixture(scope="session")
+def putuo_result():
+    from pipeline.process import process_document
+
+    if not PUTUO.exists():
+        pytest.skip("corpus PDF not present")
+    return process_document(PUTUO)
