@@ -16,6 +16,7 @@ from pipeline.extract import DocumentError, extract_pdf
 from pipeline.extract.context import document_identity
 from pipeline.model import Finding, RawTable
 from pipeline.realign import realign_table
+from pipeline.realign.performance import realign_performance
 from pipeline.stitch import stitch_continued_tables
 
 log = logging.getLogger("juesuan")
@@ -65,13 +66,18 @@ def build_records(document_id: str, tables: list[RawTable]) -> tuple[dict[str, l
     findings: list[Finding] = []
     for table_id, raw in enumerate(tables, start=1):
         spec = key_table(raw)
-        facts, table_findings, actions = realign_table(raw, spec, table_id)
+        if spec.kind == "performance":
+            produced, table_findings, actions = realign_performance(raw, spec, table_id)
+        else:
+            facts, table_findings, actions = realign_table(raw, spec, table_id)
+            produced = {"fiscal_facts": facts}
         for f in table_findings:
             f.table_id = table_id
         findings += table_findings
-        for fact in facts:
-            fact["document_id"] = document_id
-        records["fiscal_facts"] += facts
+        for name, rows in produced.items():
+            for row in rows:
+                row["document_id"] = document_id
+            records[name] += rows
         records["tables"].append({
             "document_id": document_id, "table_id": table_id, "table_key": spec.key, "title": raw.title,
             "page_start": raw.page, "page_end": raw.page_end or raw.page, "unit": raw.unit, "source": raw.source,

@@ -8,6 +8,7 @@ from pipeline.model import PageText, RawTable
 
 # the cover: `上海市普陀区财政局` + `2024年度部门决算`, possibly over several lines
 _COVER = re.compile(r"(?:第[一二三四五六七八九十]+部分)?(.{2,40}?)(?:（汇总）|\(汇总\))?((?:19|20)\d{2})年度?部门(?:决算|预算)")
+_CONTENTS_ENTRY = re.compile(r"(\.{3,}|…{2,}|·{3,})\s*\d*\s*$")
 _TITLE_LIKE = re.compile(r"表(\s*[（(].{0,12}[)）])?$")
 
 
@@ -46,16 +47,31 @@ def lift_caption_rows(table: RawTable) -> list[str]:
 
 
 def read_title_and_unit(table: RawTable) -> None:
-    for line in reversed(table.context):
-        if table.unit is None:
-            m = catalog.UNIT.search("".join(line.split()))
-            if m:
-                table.unit = m.group(1)
-        if table.title is None and (catalog.match_title(line) or _TITLE_LIKE.search(line.strip())):
-            table.title = "".join(line.split())
-    if table.title and table.unit is None:
-        m = catalog.UNIT.search(table.title)
-        table.unit = m.group(1) if m else None
+    """Title: the nearest context line naming a catalog table, else the nearest line that
+    reads like a title (ends in 表), never a statement number (公开02表) or a contents entry."""
+    lines = [line for line in reversed(table.context) if not _CONTENTS_ENTRY.search(line)]
+    for line in lines:
+        m = catalog.UNIT.search("".join(line.split()))
+        if m:
+            table.unit = m.group(1)
+            break
+    titled = [line for line in lines if catalog.match_title(line)]
+    loose = [line for line in lines if _TITLE_LIKE.search(line.strip()) and not catalog.STATEMENT_NO.fullmatch("".join(line.split()))]
+    pick = (titled or loose or [None])[0]
+    if pick:
+        table.title = catalog.UNIT.sub("", "".join(pick.split())) or None
+    if table.unit is None:
+        table.unit = first_unit_in_rows(table)
+
+
+def first_unit_in_rows(table: RawTable) -> str | None:
+    """A unit printed inside the table's own cells (`资金情况（万元）`, `项目资金(元)`)."""
+    for cell in sorted(table.cells, key=lambda c: (c.row, c.col)):
+        compact = "".join(cell.text.split())
+        m = catalog.UNIT.search(compact) or catalog.UNIT_IN_HEADER.search(compact)
+        if m:
+            return m.group(1)
+    return None
 
 
 def has_heading(table: RawTable) -> bool:

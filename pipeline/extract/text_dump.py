@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+from pipeline import catalog
 from pipeline.extract.context import read_title_and_unit
 from pipeline.model import Cell, ExtractedDocument, PageText, RawTable
 
@@ -39,6 +40,14 @@ def split_row(line: str) -> list[str] | None:
     return None
 
 
+def is_caption_row(cells: list[str]) -> bool:
+    """A row whose every filled cell is a title, unit, department, statement number or year."""
+    filled = ["".join(c.split()) for c in cells if c.strip()]
+    return bool(filled) and all(
+        catalog.CAPTION.match(c) or (catalog.match_title(c) and len(c) <= 60) for c in filled
+    )
+
+
 def _table(rows: list[list[str]], context: list[str], index: int) -> RawTable:
     n_cols = max(len(r) for r in rows)
     cells = [Cell(r, c, text, None, 1, 1, 1.0, 1) for r, row in enumerate(rows) for c, text in enumerate(row)]
@@ -60,7 +69,15 @@ def read_delimited(text: str) -> tuple[list[RawTable], list[str]]:
             i += 1
             continue
         cells = split_row(line)
-        if cells is not None and any(c for c in cells):
+        if cells is not None and is_caption_row(cells):
+            # a title or unit line the converter put into a row: it ends the table above
+            if rows:
+                tables.append(_table(rows, context, len(tables)))
+                rows, context = [], []
+            caption = " ".join(c for c in cells if c.strip())
+            context.append(caption)
+            prose.append(caption)
+        elif cells is not None and any(c for c in cells):
             rows.append(cells)
         elif not line.strip() and rows and i + 1 < len(lines) and split_row(lines[i + 1]) is not None:
             pass  # a blank line between two rows of one table

@@ -1,0 +1,384 @@
+"""Realign 绩效自评表 (project and department-wide): a form, not a grid.
+
+A performance table is a stack of blocks — form fields (项目名称 | value), the funding block,
+the goal block, the indicator block, the total — each with its own header. Converters break
+its columns in every way (doubled separators, rows missing their leading blanks, surplus
+cells, a label and its value in one cell), so each row is read as a sequence of typed tokens
+and aligned to its block's header roles: by position when every token fits the role above
+it, otherwise by the best monotone alignment of token types to roles (`align_tokens`).
+Entry point: `realign_performance(raw, spec, table_id)`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipeline import catalog
+from pipeline.model import Finding, RawTable
+from pipeline.numbers import as_json_number, is_null_marker, parse_number
+
+_TAG = re.compile(r"<[^>]+>")
+_LABEL_THEN_NUMBER = re.compile(r"^(.*?\D)\s+(-?[\d,]+(?:\.\d+)?%?)$")
+_STRAY_NUMBER = re.compile(r"\s+\d+$")
+_PERCENT = re.compile(r"%$")
+_PROJECT_IN_TITLE = re.compile(r"^(?:(?:19|20)\d{2}年度?)?(.{2,}?)(?:项目支出|项目)?绩效(?:目标)?自评")
+_GENERIC_TITLE_WORDS = re.compile(r"^[一二三四五六七八九十]+、|^部门|整体")
+DROP = 4.0  # cost of leaving a token out of an alignment (a surplus cell)
+
+
+@dataclass
+class Token:
+    col: int
+    text: str  # whitespace and markup removed
+    raw: str
+
+
+@dataclass
+class PerfState:
+    fields: dict = field(default_factory=dict)
+    funds: list[dict] = field(default_factory=list)
+    indicators: list[dict] = field(default_factory=list)
+    unit: str | None = None
+    total_score: float | None = None
+    actions: list[str] = field(default_factory=list)
+
+
+def compact(text: str) -> str:
+    return "".join(_TAG.sub(" ", text or "").split())
+
+
+def grid_with_row_spans(raw: RawTable) -> list[list[str]]:
+    """Cell texts with a vertically merged cell repeated down its rows (一级指标 over several
+    indicators), a horizontally merged one kept once (a project name across the form)."""
+    grid = [["" for _ in range(raw.n_cols)] for _ in range(raw.n_rows)]
+    for c in raw.cells:
+        for r in range(c.row, min(c.row + c.row_span, raw.n_rows)):
+            if c.col < raw.n_cols:
+                grid[r][c.col] = c.text
+    return grid
+
+
+def tokens_of(row: list[str]) -> list[Token]:
+    return [Token(i, compact(t), t) for i, t in enumerate(row) if compact(t)]
+
+
+def match_role(columns: tuple[tuple[str, str], ...], text: str) -> str | None:
+    for role, pattern in columns:
+        if re.search(pattern, text):
+            return role
+    return None
+
+
+def header_roles(tokens: list[Token], columns) -> list[tuple[int, str]]:
+    """(column, role) for every header cell naming a role, first naming wins."""
+    out, seen = [], set()
+    for tok in tokens:
+        role = match_role(columns, tok.text)
+        if role and role not in seen:
+            out.append((tok.col, role))
+            seen.add(role)
+    return out
+
+
+# ── token types against roles ──────────────────────────────────────────────────────────────
+
+def _is_level(text: str, words: set[str]) -> bool:
+    return catalog.SCORE_NOTE.sub("", text) in words
+
+
+def fit(text: str, role: str) -> float:
+    """How well a token's text suits a role: > 0 fits, < 0 does not."""
+    number = parse_number(text)
+    null = is_null_marker(text)
+    percent = bool(_PERCENT.search(text)) and number is not None
+    if role in ("level1", "level2"):
+        words = catalog.LEVEL1_WORDS if role == "level1" else catalog.LEVEL2_WORDS
+        return 4.0 if _is_level(text, words) else (0.5 if text.endswith("指标") else -6.0)
+    if role == "indicator":
+        if _is_level(text, catalog.LEVEL1_WORDS | catalog.LEVEL2_WORDS):
+            return -2.0
+        return 2.0 if number is None and not null else -1.0
+    if role in ("target", "actual"):
+        return 2.0 if (number is not None or any(ch in text for ch in "≥≤<>=%")) else 1.0
+    if role in ("weight", "score"):
+        return 2.0 if (number is not None and not percent and 0 <= number <= 100) else (1.0 if null else -6.0)
+    if role == "deviation":
+        return 2.0 if percent or null else -3.0
+    if role == "deviation_note":
+        return 1.0 if number is None else -2.0
+    if role in ("budget_initial", "budget_full_year", "executed"):
+        return 2.0 if number is not None and not percent else (0.5 if null else -6.0)
+    if role == "execution_rate":
+        return 3.0 if percent else (1.0 if (number is not None and 0 <= number <= 1000) or null else -6.0)
+    return 0.0
+
+
+def align_tokens(tokens: list[Token], roles: list[tuple[int, str]]) -> tuple[dict[str, Token], list[Token], bool]:
+    """Assign tokens to roles keeping their order. By position when every token sits under a
+    role it fits; otherwise the best-scoring monotone alignment, where a token may be left out
+    (a surplus cell) at a cost. Returns (role → token, tokens left out, realigned?)."""
+    by_col = {col: role for col, role in roles}
+    if all(t.col in by_col and fit(t.text, by_col[t.col]) > 0 for t in tokens):
+        return {by_col[t.col]: t for t in tokens}, [], False
+    n, m = len(tokens), len(roles)
+    neg = float("-inf")
+    best = [[neg] * (m + 1) for _ in range(n + 1)]
+    back: list[list[tuple | None]] = [[None] * (m + 1) for _ in range(n + 1)]
+    best[0][0] = 0.0
+    for i in range(n + 1):
+        for j in range(m + 1):
+            here = best[i][j]
+            if here == neg:
+                continue
+            if j < m and here > best[i][j + 1]:  # role left blank
+                best[i][j + 1], back[i][j + 1] = here, (i, j, None)
+            if i < n:
+                if here - DROP > best[i + 1][j]:  # token left out
+                    best[i + 1][j], back[i + 1][j] = here - DROP, (i, j, "drop")
+                if j < m:
+                    col, role = roles[j]
+                    gain = here + fit(tokens[i].text, role) + (0.5 if tokens[i].col == col else 0.0)
+                    if gain > best[i + 1][j + 1]:
+                        best[i + 1][j + 1], back[i + 1][j + 1] = gain, (i, j, "take")
+    assigned: dict[str, Token] = {}
+    dropped: list[Token] = []
+    i, j = n, m
+    while (i, j) != (0, 0):
+        pi, pj, how = back[i][j]
+        if how == "take":
+            assigned[roles[pj][1]] = tokens[pi]
+        elif how == "drop":
+            dropped.append(tokens[pi])
+        i, j = pi, pj
+    return assigned, dropped[::-1], True
+
+
+# ── blocks ─────────────────────────────────────────────────────────────────────────────────
+
+def block_of(tokens: list[Token]) -> str | None:
+    texts = [t.text for t in tokens]
+    if sum(bool(match_role(catalog.PERF_INDICATOR_COLUMNS[:3], t)) for t in texts) >= 2:
+        return "indicator_header"
+    if sum(bool(match_role(catalog.PERF_FUND_COLUMNS[:4], t)) for t in texts) >= 2:
+        return "funds_header"
+    for name, pattern in catalog.PERF_BLOCKS:
+        if texts and re.search(pattern, texts[0]) or (name == "goal" and any(re.search(pattern, t) for t in texts[:2])):
+            return name
+    return None
+
+
+def _key_of(text: str) -> str | None:
+    return next((k for k, p in catalog.PERF_KEYS if re.fullmatch(p, text)), None)
+
+
+def _glued_field(text: str) -> tuple[str, str] | None:
+    """`项目实施单位区政务服务和大数据管`: a form label and its value in one cell."""
+    for key, pattern in catalog.PERF_KEYS:
+        m = re.match(f"(?:{pattern})(.+)", text)
+        if m:
+            return key, m.group(1)
+    return None
+
+
+def read_form_fields(tokens: list[Token], state: PerfState) -> bool:
+    """`项目名称 | value | 项目金额 | value` → fields; True when the row is a form row."""
+    if not (_key_of(tokens[0].text) or _glued_field(tokens[0].text)):
+        return False
+    i = 0
+    while i < len(tokens):
+        key = _key_of(tokens[i].text)
+        if key:
+            nxt = tokens[i + 1].text if i + 1 < len(tokens) else None
+            if nxt is not None and not _key_of(nxt) and not _glued_field(nxt):
+                state.fields.setdefault(key, nxt)
+                i += 2
+                continue
+        elif glued := _glued_field(tokens[i].text):
+            state.fields.setdefault(*glued)
+        i += 1
+    return True
+
+
+def value_tokens(tokens: list[Token]) -> tuple[str | None, list[Token], bool]:
+    """A funding row: its label and its value tokens. A label printed with its first value in
+    one cell (`年度财政资金总额 14`) is split."""
+    split = False
+    label = None
+    values: list[Token] = []
+    for tok in tokens:
+        if catalog.PERF_BLOCK_LABELS.match(tok.text) and label is None and not values:
+            continue
+        if label is None and parse_number(tok.text) is None and not is_null_marker(tok.text):
+            m = _LABEL_THEN_NUMBER.match(_TAG.sub("", tok.raw).strip())
+            if m and parse_number(m.group(2)) is not None:
+                label = compact(m.group(1))
+                values.append(Token(tok.col, compact(m.group(2)), m.group(2)))
+                split = True
+            else:
+                label = tok.text
+            continue
+        values.append(tok)
+    return label, values, split
+
+
+def funding_source(label: str) -> str:
+    label = re.sub(r"[(（](万元|元)[)）]", "", label)
+    return label.rstrip(":：")
+
+
+def _unit_in(text: str) -> str | None:
+    m = catalog.UNIT_IN_HEADER.search(text) or catalog.UNIT.search(text)
+    return m.group(1) if m else None
+
+
+def read_funds_row(tokens, roles, state, page) -> None:
+    label, values, split = value_tokens(tokens)
+    if not label or not values:
+        return
+    state.unit = state.unit or _unit_in(label)
+    candidates = [roles]
+    if len(values) > len(roles):  # the header lost a column name: try the published layouts
+        names = [r for _, r in roles]
+        for layout in catalog.PERF_FUND_LAYOUTS:
+            if len(layout) == len(values) and _is_subsequence(names, layout):
+                candidates.append([(values[k].col, role) for k, role in enumerate(layout)])
+    scored = []
+    for cand in candidates:
+        assigned, dropped, moved = align_tokens(values, cand)
+        record = {role: parse_number(tok.text) for role, tok in assigned.items()}
+        scored.append((_fund_identity_holds(record), -len(dropped), record, dropped, moved, cand is not roles))
+    holds, _, record, dropped, moved, from_layout = max(scored, key=lambda s: (s[0], s[1]))
+    if split:
+        state.actions.append(f"funding row {label!r}: label and first value split from one cell")
+    if moved or from_layout:
+        state.actions.append(f"funding row {label!r}: values realigned to {'/'.join(record)}")
+    for tok in dropped:
+        state.actions.append(f"funding row {label!r}: surplus cell {tok.text!r} left out")
+    state.funds.append({"funding_source": funding_source(label), **{r: record.get(r) for r, _ in catalog.PERF_FUND_COLUMNS}, "page": page})
+
+
+def _is_subsequence(names: list[str], layout: tuple[str, ...]) -> bool:
+    it = iter(layout)
+    return all(any(n == x for x in it) for n in names)
+
+
+def _fund_identity_holds(rec: dict) -> bool:
+    """执行率 = 执行数 / 预算数 (within rounding), when all three are there."""
+    budget = rec.get("budget_full_year") or rec.get("budget_initial")
+    executed, rate = rec.get("executed"), rec.get("execution_rate")
+    if budget is None or executed is None or rate is None:
+        return True
+    if budget == 0:
+        return rate == 0 or executed == 0
+    return abs(executed / budget * 100 - rate) <= 0.6
+
+
+def read_indicator_row(tokens, roles, state, levels, page) -> None:
+    tokens = [t for t in tokens if not catalog.PERF_BLOCK_LABELS.match(t.text)]
+    if not tokens:
+        return
+    assigned, dropped, moved = align_tokens(tokens, roles)
+    text = {role: tok.text for role, tok in assigned.items()}
+    level1 = catalog.SCORE_NOTE.sub("", text["level1"]) if "level1" in text else None
+    level2 = catalog.SCORE_NOTE.sub("", text["level2"]) if "level2" in text else None
+    if level1:
+        levels["level1"], levels["level2"] = level1, None  # a new 一级 starts its own 二级 run
+    if level2:
+        levels["level2"] = level2
+    if "indicator" not in text:
+        return
+    if moved:
+        state.actions.append(f"indicator row {text['indicator']!r}: cells realigned to {'/'.join(assigned)}")
+    for tok in dropped:
+        state.actions.append(f"indicator row {text['indicator']!r}: surplus cell {tok.text!r} left out")
+    state.indicators.append({
+        "level1": levels.get("level1"), "level2": levels.get("level2"), "indicator": text["indicator"],
+        "target": text.get("target"), "actual": text.get("actual"),
+        "weight": as_json_number(parse_number(text.get("weight"))), "score": as_json_number(parse_number(text.get("score"))),
+        "deviation_note": text.get("deviation_note"), "page": page,
+    })
+
+
+def detached_fields(raw: RawTable, state: PerfState) -> None:
+    """Project name (and unit) printed above the table, not in it: the lines after the title
+    (`督查办公费`, `劳务费 1144` with a stray number), or the title itself
+    (`2023年度12345热线工作专项经费项目绩效自评表`)."""
+    lines = list(raw.context)
+    after_title = []
+    for line in reversed(lines):
+        if catalog.match_title(line):
+            break
+        after_title.insert(0, line)
+    names = [_STRAY_NUMBER.sub("", line).strip() for line in after_title
+             if not catalog.CAPTION.match(compact(line)) and not line.startswith("注")]
+    names = [compact(n) for n in names if n]
+    if not state.fields.get("project_name") and names:
+        state.fields["project_name"] = names[0]
+        state.actions.append(f"project name {names[0]!r} taken from the line above the table")
+        if len(names) > 1 and not state.fields.get("implementing_unit"):
+            state.fields["implementing_unit"] = names[1]
+    m = _PROJECT_IN_TITLE.match(compact(raw.title or ""))
+    if not state.fields.get("project_name") and m and not _GENERIC_TITLE_WORDS.search(m.group(1)):
+        state.fields["project_name"] = m.group(1)
+
+
+def realign_performance(raw: RawTable, spec, table_id: int) -> tuple[dict[str, list[dict]], list[Finding], list[str]]:
+    scope = "department" if spec.key == "department_performance" else "project"
+    state = PerfState()
+    grid = grid_with_row_spans(raw)
+    block = None
+    roles: list[tuple[int, str]] = []
+    levels: dict = {}
+    for r, row in enumerate(grid):
+        tokens = tokens_of(row)
+        if not tokens:
+            continue
+        page = raw.page_of_row(r)
+        kind = block_of(tokens)
+        if kind == "funds_header":
+            block, roles = "funds", header_roles(tokens, catalog.PERF_FUND_COLUMNS)
+            state.unit = state.unit or next((u for t in tokens if (u := _unit_in(t.text))), None)
+        elif kind == "indicator_header":
+            block, roles, levels = "indicators", header_roles(tokens, catalog.PERF_INDICATOR_COLUMNS), {}
+        elif kind == "total":
+            numbers = [parse_number(t.text) for t in tokens if parse_number(t.text) is not None]
+            state.total_score = numbers[1] if len(numbers) >= 2 else (numbers[0] if numbers else None)
+            block = None
+        elif kind in ("goal", "management", "tasks", "closing"):
+            block = kind
+            if kind == "goal":
+                _read_goal(tokens, state, header=True)
+        elif block != "indicators" and read_form_fields(tokens, state):
+            block = None
+        elif block == "funds":
+            read_funds_row(tokens, roles, state, page)
+        elif block == "indicators":
+            read_indicator_row(tokens, roles, state, levels, page)
+        elif block == "goal":
+            _read_goal(tokens, state, header=False)
+    detached_fields(raw, state)
+    unit = state.unit or raw.unit
+    project = None if scope == "department" else state.fields.get("project_name")
+    base = {"table_id": table_id, "scope": scope, "project_name": project}
+    records = {
+        "perf_projects": [{
+            **base, "implementing_unit": state.fields.get("implementing_unit"),
+            "competent_department": state.fields.get("competent_department"), "unit": unit,
+            "goal_expected": state.fields.get("goal_expected"), "goal_actual": state.fields.get("goal_actual"),
+            "total_score": as_json_number(state.total_score), "page": raw.page,
+        }],
+        "perf_funds": [{**base, **{k: as_json_number(v) if k not in ("funding_source", "page") else v
+                                   for k, v in f.items() if k != "page"}, "unit": unit} for f in state.funds],
+        "perf_indicators": [{**base, **ind} for ind in state.indicators],
+    }
+    return records, [], state.actions
+
+
+def _read_goal(tokens: list[Token], state: PerfState, header: bool) -> None:
+    texts = [t.text for t in tokens if not re.search(r"^(年度总体目标|年度履职目标|总体目标|预期目标|\*?实际完成情况)$", t.text)
+             and not catalog.PERF_BLOCK_LABELS.fullmatch(t.text)]
+    if header or not texts:
+        return
+    state.fields.setdefault("goal_expected", texts[0])
+    if len(texts) > 1:
+        state.fields.setdefault("goal_actual", texts[1])
