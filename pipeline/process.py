@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -61,10 +62,21 @@ def key_table(table: RawTable) -> catalog.TableSpec:
     return spec or catalog.OTHER
 
 
+def usual_unit(tables: list[RawTable]) -> str | None:
+    """The unit most of a document's tables state: assumed for a table printed without one."""
+    units = Counter(t.unit for t in tables if t.unit)
+    return units.most_common(1)[0][0] if units else None
+
+
 def build_records(document_id: str, tables: list[RawTable]) -> tuple[dict[str, list[dict]], list[Finding]]:
     records: dict[str, list[dict]] = {name: [] for name in RECORD_TABLES}
     findings: list[Finding] = []
+    usual = usual_unit(tables)
     for table_id, raw in enumerate(tables, start=1):
+        if raw.unit is None and usual:
+            raw.unit = usual
+            findings.append(Finding("info", "unit_inherited", f"no unit printed; the document's usual unit {usual} assumed",
+                                    raw.page, table_id))
         spec = key_table(raw)
         if spec.kind == "performance":
             produced, table_findings, actions = realign_performance(raw, spec, table_id)

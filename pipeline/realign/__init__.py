@@ -7,93 +7,13 @@ label, row number, amount), split twin tables into column groups, then read ever
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-
 from pipeline import catalog
 from pipeline.catalog import TableSpec
 from pipeline.model import Finding, RawTable
 from pipeline.numbers import as_json_number, clean_text, is_null_marker, parse_number
+from pipeline.realign.header import Column, column_role, find_body_start, header_paths, realign_header_to_body
 
-_INT = re.compile(r"^\d{1,3}$")
-_CODE = re.compile(r"^\d{3,}$")
 _CODE_AND_LABEL = re.compile(r"^(\d{3,9})\s*(\D.*)$")
-
-
-@dataclass
-class Column:
-    index: int
-    path: list[str]
-    role: str  # code | label | rowno | value
-    section: str | None = None
-    name: str | None = None
-
-
-def is_column_number_row(cells: list[str]) -> bool:
-    """A `栏次` row: labelled so, or nothing but the running numbers 1, 2, 3 …"""
-    texts = [clean_text(t) for t in cells if clean_text(t)]
-    if not texts:
-        return False
-    if any(catalog.COLUMN_NUMBER_ROW.match(t) for t in texts):
-        return True
-    if len(texts) >= 3 and all(_INT.match(t) for t in texts):
-        nums = [int(t) for t in texts]
-        return nums == list(range(nums[0], nums[0] + len(nums)))
-    return False
-
-
-def is_figure(text: str) -> bool:
-    """An amount as tables print them (`2,940.05`, `0.00`, `97%`), not a code or a row number."""
-    t = clean_text(text)
-    return parse_number(t) is not None and any(ch in t for ch in ".,%‰．，")
-
-
-def find_body_start(grid: list[list[str]]) -> tuple[int, bool]:
-    """First row holding a figure (outside 栏次 rows), and whether the table has figures at all.
-    A table without (a template, a fund the department does not have) starts its body at the
-    first enumerated, coded or total row, and yields no facts."""
-    for r, row in enumerate(grid):
-        if is_column_number_row(row):
-            continue
-        if any(is_figure(t) for t in row):
-            return r, True
-    for r, row in enumerate(grid):
-        first = next((clean_text(t) for t in row if clean_text(t)), "")
-        if _CODE.match(first) or first in catalog.TOTAL_LABELS or catalog.ENUMERATOR.match(first):
-            return r, False
-    return len(grid), False
-
-
-def header_paths(raw: RawTable, body_start: int) -> tuple[list[list[str]], set[int]]:
-    """Each column's header cells top to bottom; also the column-number rows to skip."""
-    filled = raw.grid(fill_spans=True)
-    paths: list[list[str]] = [[] for _ in range(raw.n_cols)]
-    skip = {r for r in range(len(filled)) if is_column_number_row(filled[r])}
-    for r in range(body_start):
-        if r in skip:
-            continue
-        for c in range(raw.n_cols):
-            text = clean_text(filled[r][c])
-            if text and (not paths[c] or paths[c][-1] != text):
-                paths[c].append(text)
-    return paths, skip
-
-
-def column_role(path: list[str], body: list[str]) -> str:
-    last = path[-1] if path else ""
-    if last in catalog.CODE_PART_WORDS or any(catalog.CODE_HEADER.search(p) for p in path[-2:]):
-        return "code"
-    if catalog.ROW_NUMBER_HEADER.search(last):
-        return "rowno"
-    if re.fullmatch(r"项目|科目名称|.*名称|.*科目", last):
-        return "label"
-    texts = [clean_text(t) for t in body if clean_text(t)]
-    if texts and not path:
-        numeric = sum(parse_number(t) is not None for t in texts)
-        if all(_CODE.match(t) for t in texts):
-            return "code"
-        return "value" if numeric * 2 >= len(texts) else "label"
-    return "value"
-
 
 def column_groups(columns: list[Column]) -> list[list[Column]]:
     """Twin tables side by side: a new group starts where a code or label column follows an
@@ -127,8 +47,7 @@ def realign_table(raw: RawTable, spec: TableSpec, table_id: int) -> tuple[list[d
     """fiscal_facts records (without document_id) for one stitched raw table."""
     grid = raw.grid()
     body_start, has_figures = find_body_start(grid)
-    paths, skip_rows = header_paths(raw, body_start)
-    actions: list[str] = []
+    paths, skip_rows, actions = header_paths(raw, body_start)
     findings: list[Finding] = []
     if body_start < len(grid):
         # 类 / 款 / 项 often sit in the first body row, beside 合计 (the 决算 template does this)
@@ -140,6 +59,8 @@ def realign_table(raw: RawTable, spec: TableSpec, table_id: int) -> tuple[list[d
                 actions.append(f"header word {clean_text(text)!r} moved from the first body row")
     body = [grid[r] for r in range(body_start, len(grid)) if r not in skip_rows]
     columns = [Column(c, paths[c], column_role(paths[c], [row[c] for row in body])) for c in range(raw.n_cols)]
+    if raw.source == "text":
+        actions += realign_header_to_body(columns, body)
     name_columns(spec, columns)
     facts: list[dict] = []
     if spec.kind != "fiscal" or not has_figures:
