@@ -676,7 +676,8 @@ class Model:
 
 
 def fact(column, label, code=None, section=""):
-    return {"section": section, "row_label": row_label(label), "subject_code": code,
+    # a row without a name (the 三公 table's single data row) has a null row_label
+    return {"section": section, "row_label": row_label(label) or None, "subject_code": code,
             "column": column}
 
 

@@ -38,14 +38,25 @@ def name_columns(spec: TableSpec, columns: list[Column]) -> None:
 
 
 def row_code(cells: list[str], group: list[Column]) -> str | None:
-    parts = [re.sub(r"\D", "", clean_text(cells[c.index])) for c in group if c.role == "code"]
-    code = "".join(p for p in parts if p)
+    parts = [clean_text(cells[c.index]) for c in group if c.role == "code"]
+    code = "".join(p for p in parts if p.isdigit())
     return code or None
+
+
+def row_label(cells: list[str], group: list[Column]) -> str:
+    """The row's name; a total row often prints 合计 in a cell merged over the code columns."""
+    for role in ("label", "code"):
+        for c in group:
+            text = clean_text(cells[c.index])
+            if c.role == role and text and not text.isdigit():
+                return text
+    return ""
 
 
 def realign_table(raw: RawTable, spec: TableSpec, table_id: int) -> tuple[list[dict], list[Finding], list[str]]:
     """fiscal_facts records (without document_id) for one stitched raw table."""
     grid = raw.grid()
+    names = raw.grid(fill_spans=True)
     body_start, has_figures = find_body_start(grid)
     paths, skip_rows, actions = header_paths(raw, body_start)
     findings: list[Finding] = []
@@ -70,14 +81,15 @@ def realign_table(raw: RawTable, spec: TableSpec, table_id: int) -> tuple[list[d
             continue
         cells = grid[r]
         for group in column_groups(columns):
-            facts += _group_facts(spec, raw, table_id, r, cells, group, findings)
+            facts += _group_facts(spec, raw, table_id, r, cells, names[r], group, findings)
     return facts, findings, actions
 
 
-def _group_facts(spec, raw, table_id, r, cells, group, findings) -> list[dict]:
-    code = row_code(cells, group)
-    labels = [clean_text(cells[c.index]) for c in group if c.role == "label"]
-    label = next((t for t in labels if t), "")
+def _group_facts(spec, raw, table_id, r, cells, names, group, findings) -> list[dict]:
+    """Facts of one row within one column group. Names and codes are read with merged cells
+    spread over the columns they cover (`公用经费合计` merged across two groups' name columns)."""
+    code = row_code(names, group)
+    label = row_label(names, group)
     if code is None and not any(c.role == "code" for c in group):
         m = _CODE_AND_LABEL.match(label)
         if m:  # code and name printed in one cell

@@ -23,6 +23,7 @@ _STRAY_NUMBER = re.compile(r"\s+\d+$")
 _PERCENT = re.compile(r"%$")
 _PROJECT_IN_TITLE = re.compile(r"^(?:(?:19|20)\d{2}年度?)?(.{2,}?)(?:项目支出|项目)?绩效(?:目标)?自评")
 _GENERIC_TITLE_WORDS = re.compile(r"^[一二三四五六七八九十]+、|^部门|整体")
+_GOAL_WORDS = r"(年度总体目标|年度履职目标|总体目标|年度目标|预期目标|\*?实际完成情况)"
 DROP = 4.0  # cost of leaving a token out of an alignment (a surplus cell)
 
 
@@ -347,7 +348,7 @@ def realign_performance(raw: RawTable, spec, table_id: int) -> tuple[dict[str, l
         elif kind in ("goal", "management", "tasks", "closing"):
             block = kind
             if kind == "goal":
-                _read_goal(tokens, state, header=True)
+                _read_goal(tokens, state)
         elif block != "indicators" and read_form_fields(tokens, state):
             block = None
         elif block == "funds":
@@ -355,7 +356,7 @@ def realign_performance(raw: RawTable, spec, table_id: int) -> tuple[dict[str, l
         elif block == "indicators":
             read_indicator_row(tokens, roles, state, levels, page)
         elif block == "goal":
-            _read_goal(tokens, state, header=False)
+            _read_goal(tokens, state)
     detached_fields(raw, state)
     unit = state.unit or raw.unit
     project = None if scope == "department" else state.fields.get("project_name")
@@ -374,10 +375,11 @@ def realign_performance(raw: RawTable, spec, table_id: int) -> tuple[dict[str, l
     return records, [], state.actions
 
 
-def _read_goal(tokens: list[Token], state: PerfState, header: bool) -> None:
-    texts = [t.text for t in tokens if not re.search(r"^(年度总体目标|年度履职目标|总体目标|预期目标|\*?实际完成情况)$", t.text)
-             and not catalog.PERF_BLOCK_LABELS.fullmatch(t.text)]
-    if header or not texts:
+def _read_goal(tokens: list[Token], state: PerfState) -> None:
+    """Goal rows: the block's words (年度总体目标, 预期目标, 实际完成情况) are its header, whatever
+    row they stand in (a merged label repeats down); the other two texts are the goals."""
+    texts = [t.text for t in tokens if not re.fullmatch(_GOAL_WORDS, t.text)]
+    if not texts:
         return
     state.fields.setdefault("goal_expected", texts[0])
     if len(texts) > 1:

@@ -1,0 +1,65 @@
+"""The generated samples against their ground truth (computed by the generator, not by us)."""
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLES
+from pipeline.cli import main
+from pipeline.process import process_document
+
+NATIVE = sorted((SAMPLES / "native").glob("*.pdf"))
+FACT_KEY = ("table_key", "section", "row_label", "subject_code", "column", "value", "unit", "page")
+
+
+def truth_of(pdf: Path) -> dict:
+    return json.loads(pdf.with_name(pdf.stem + ".truth.json").read_text(encoding="utf-8"))
+
+
+def as_counter(records, keys):
+    return Counter(json.dumps([r.get(k) for k in keys], ensure_ascii=False) for r in records)
+
+
+@pytest.fixture(scope="module")
+def results():
+    return {pdf.name: (process_document(pdf), truth_of(pdf)) for pdf in NATIVE}
+
+
+def test_native_sample_facts_match_ground_truth(results):
+    matched = expected = produced = 0
+    for result, truth in results.values():
+        exp = as_counter(truth["fiscal_facts"], FACT_KEY)
+        got = as_counter(result.records["fiscal_facts"], FACT_KEY)
+        matched += sum((exp & got).values())
+        expected += sum(exp.values())
+        produced += sum(got.values())
+    assert expected > 1000
+    assert matched / expected >= 0.995, f"{matched}/{expected} facts right"
+    assert produced - matched <= expected * 0.005, "facts the truth does not have"
+
+
+def test_native_sample_tables_are_keyed_and_stitched(results):
+    for name, (result, truth) in results.items():
+        got = [(t["table_key"], t["page_start"], t["page_end"], t["unit"]) for t in result.records["tables"]]
+        assert got == [(t["table_key"], t["page_start"], t["page_end"], t["unit"]) for t in truth["tables"]], name
+        doc = result.document
+        assert (doc["department"], doc["year"], doc["pages"], doc["status"]) == (
+            truth["department"], truth["year"], truth["pages"], "done"), name
+
+
+@pytest.mark.parametrize("table", ["perf_projects", "perf_funds", "perf_indicators"])
+def test_native_sample_performance_records_match_ground_truth(results, table):
+    for name, (result, truth) in results.items():
+        keys = [k for k in truth[table][0] if k not in ("document_id", "table_id")]
+        assert as_counter(result.records[table], keys) == as_counter(truth[table], keys), name
+
+
+def test_run_samples_exits_zero_and_writes_everything(tmp_path, capsys):
+    assert main(["run", str(SAMPLES), "--out", str(tmp_path)]) == 0
+    summary = capsys.readouterr().out
+    assert summary.startswith("documents: ")
+    docs = [json.loads(line) for line in (tmp_path / "documents.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(docs) == len(list(SAMPLES.rglob("*.pdf")))
+    assert not [d for d in docs if d["status"] == "failed"]
+    assert (tmp_path / "report.html").stat().st_size > 1000
