@@ -32,6 +32,9 @@ class TableSpec:
     # economic-classification prefixes → section, for twin tables whose halves carry no name
     code_sections: tuple[tuple[str, str], ...] = ()
     identities: tuple[Identity, ...] = field(default_factory=tuple)
+    # canonical columns in the order tables print them: when a header names its columns
+    # inconsistently (a name repeated, one missing), the identities choose among these
+    layouts: tuple[tuple[str, ...], ...] = ()
 
 
 TABLES: tuple[TableSpec, ...] = (
@@ -46,6 +49,8 @@ TABLES: tuple[TableSpec, ...] = (
             ("合计", r"(合计|小计)$"),
             ("决算数", r"(决算数|金额|本年数)$"),
         ),
+        identities=(Identity("支出合计", "合计", ("一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款")),),
+        layouts=(("合计", "一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款"),),
     ),
     TableSpec(
         "income_expenditure_summary",
@@ -70,6 +75,9 @@ TABLES: tuple[TableSpec, ...] = (
             ("项目支出", r"项目支出$"),
             ("合计", r"(合计|小计)$"),
         ),
+        identities=(Identity("合计", "合计", ("基本支出", "项目支出")),
+                    Identity("基本支出", "基本支出", ("人员经费", "公用经费"))),
+        layouts=(("合计", "基本支出", "人员经费", "公用经费", "项目支出"), ("合计", "基本支出", "项目支出")),
     ),
     TableSpec(
         "government_fund",
@@ -82,6 +90,9 @@ TABLES: tuple[TableSpec, ...] = (
             ("本年支出合计", r"本年支出(合计)?(/(小计|合计))?$"),
             ("本年收入", r"本年收入(合计)?$"),
         ),
+        identities=(Identity("本年支出合计", "本年支出合计", ("基本支出", "项目支出")),),
+        layouts=(("年初结转和结余", "本年收入", "本年支出合计", "基本支出", "项目支出", "年末结转和结余"),
+                 ("本年支出合计", "基本支出", "项目支出")),
     ),
     TableSpec(
         "state_capital",
@@ -94,6 +105,9 @@ TABLES: tuple[TableSpec, ...] = (
             ("本年支出合计", r"(本年支出(合计)?(/(小计|合计))?|^合计|^小计)$"),
             ("本年收入", r"本年收入(合计)?$"),
         ),
+        identities=(Identity("本年支出合计", "本年支出合计", ("基本支出", "项目支出")),),
+        layouts=(("年初结转和结余", "本年收入", "本年支出合计", "基本支出", "项目支出", "年末结转和结余"),
+                 ("本年支出合计", "基本支出", "项目支出")),
     ),
     TableSpec(
         "three_public",
@@ -108,6 +122,9 @@ TABLES: tuple[TableSpec, ...] = (
             ("公务接待费", r"接待费?$"),
             ("合计", r"(合计|小计)$"),
         ),
+        identities=(Identity("三公合计", "合计", ("因公出国（境）费", "公务用车购置及运行费", "公务接待费")),
+                    Identity("公务用车", "公务用车购置及运行费", ("公务用车购置费", "公务用车运行费"))),
+        layouts=(("合计", "因公出国（境）费", "公务用车购置及运行费", "公务用车购置费", "公务用车运行费", "公务接待费"),),
     ),
     TableSpec(
         "project_performance",
@@ -131,6 +148,9 @@ TABLES: tuple[TableSpec, ...] = (
             ("附属单位上缴收入", r"附属单位"),
             ("其他收入", r"其他收入$"),
         ),
+        identities=(Identity("本年收入合计", "本年收入合计",
+                             ("财政拨款收入", "上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入")),),
+        layouts=(("本年收入合计", "财政拨款收入", "上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入"),),
     ),
     TableSpec(
         "expenditure",
@@ -143,6 +163,9 @@ TABLES: tuple[TableSpec, ...] = (
             ("经营支出", r"经营支出$"),
             ("对附属单位补助支出", r"附属单位"),
         ),
+        identities=(Identity("本年支出合计", "本年支出合计",
+                             ("基本支出", "项目支出", "上缴上级支出", "经营支出", "对附属单位补助支出")),),
+        layouts=(("本年支出合计", "基本支出", "项目支出", "上缴上级支出", "经营支出", "对附属单位补助支出"),),
     ),
 )
 
@@ -153,7 +176,9 @@ BY_KEY = {spec.key: spec for spec in TABLES} | {"other": OTHER}
 CODE_HEADER = re.compile(r"(科目)?编码|代码|^[类款项]$")
 LABEL_HEADER = re.compile(r"科目名称|^项目$|^项目/|名称$|^功能分类|^经济分类")
 ROW_NUMBER_HEADER = re.compile(r"行次|^序号$")
-COLUMN_NUMBER_ROW = re.compile(r"^栏次$")
+COLUMN_NUMBER_ROW = re.compile(r"^栏次(合计|总计)?$")
+# `栏次 合计` in one cell: the 栏次 label and the next row's 合计 merged by a converter
+COLUMN_NUMBER_WITH_LABEL = re.compile(r"^栏次(合计|总计)$")
 CODE_PART_WORDS = {"类", "款", "项"}
 TOTAL_LABELS = {"合计", "总计"}
 # Words that only ever label columns; found in a data row they are header, not data.

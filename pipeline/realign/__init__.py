@@ -12,6 +12,8 @@ from pipeline.catalog import TableSpec
 from pipeline.model import Finding, RawTable
 from pipeline.numbers import as_json_number, clean_text, is_null_marker, parse_number
 from pipeline.realign.header import Column, column_role, find_body_start, header_paths, realign_header_to_body
+from pipeline.realign.naming import figures_under_code_header, repair_names
+from pipeline.realign.rows import realign_row
 
 _CODE_AND_LABEL = re.compile(r"^(\d{3,9})\s*(\D.*)$")
 
@@ -53,6 +55,19 @@ def row_label(cells: list[str], group: list[Column]) -> str:
     return ""
 
 
+def hand_down_merged_labels(grid: list[list[str]], names: list[list[str]], skip_rows: set[int]) -> list[str]:
+    """`栏次 合计 | | 1 | 2` followed by an unnamed row: the 合计 goes down to that row."""
+    actions = []
+    for r in sorted(skip_rows):
+        for c, text in enumerate(grid[r]):
+            m = catalog.COLUMN_NUMBER_WITH_LABEL.match(clean_text(text))
+            below = next((b for b in range(r + 1, len(grid)) if b not in skip_rows), None)
+            if m and below is not None and not clean_text(grid[below][c]):
+                grid[below][c] = names[below][c] = m.group(1)
+                actions.append(f"{m.group(1)!r} merged into the 栏次 cell handed down to the row below")
+    return actions
+
+
 def realign_table(raw: RawTable, spec: TableSpec, table_id: int) -> tuple[list[dict], list[Finding], list[str]]:
     """fiscal_facts records (without document_id) for one stitched raw table."""
     grid = raw.grid()
@@ -68,11 +83,14 @@ def realign_table(raw: RawTable, spec: TableSpec, table_id: int) -> tuple[list[d
                 paths[c].append(clean_text(text))
                 first[c] = ""
                 actions.append(f"header word {clean_text(text)!r} moved from the first body row")
+    actions += hand_down_merged_labels(grid, names, skip_rows)
     body = [grid[r] for r in range(body_start, len(grid)) if r not in skip_rows]
     columns = [Column(c, paths[c], column_role(paths[c], [row[c] for row in body])) for c in range(raw.n_cols)]
     if raw.source == "text":
         actions += realign_header_to_body(columns, body)
+    actions += figures_under_code_header(columns, body)
     name_columns(spec, columns)
+    actions += repair_names(spec, columns, body)
     facts: list[dict] = []
     if spec.kind != "fiscal" or not has_figures:
         return facts, findings, actions
@@ -80,6 +98,11 @@ def realign_table(raw: RawTable, spec: TableSpec, table_id: int) -> tuple[list[d
         if r in skip_rows:
             continue
         cells = grid[r]
+        if raw.source != "native":  # ruled PDF cells cannot slide; dumps and OCR rows can
+            cells, action = realign_row(cells, columns, spec)
+            if action:
+                names[r] = cells
+                actions.append(action)
         for group in column_groups(columns):
             facts += _group_facts(spec, raw, table_id, r, cells, names[r], group, findings)
     return facts, findings, actions

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pipeline import catalog
 from pipeline.model import Finding, RawTable
 from pipeline.numbers import as_json_number, is_null_marker, parse_number
+from pipeline.realign.align import Token, align_tokens
 
 _TAG = re.compile(r"<[^>]+>")
 _LABEL_THEN_NUMBER = re.compile(r"^(.*?\D)\s+(-?[\d,]+(?:\.\d+)?%?)$")
@@ -24,14 +25,6 @@ _PERCENT = re.compile(r"%$")
 _PROJECT_IN_TITLE = re.compile(r"^(?:(?:19|20)\d{2}年度?)?(.{2,}?)(?:项目支出|项目)?绩效(?:目标)?自评")
 _GENERIC_TITLE_WORDS = re.compile(r"^[一二三四五六七八九十]+、|^部门|整体")
 _GOAL_WORDS = r"(年度总体目标|年度履职目标|总体目标|年度目标|预期目标|\*?实际完成情况)"
-DROP = 4.0  # cost of leaving a token out of an alignment (a surplus cell)
-
-
-@dataclass
-class Token:
-    col: int
-    text: str  # whitespace and markup removed
-    raw: str
 
 
 @dataclass
@@ -87,7 +80,7 @@ def _is_level(text: str, words: set[str]) -> bool:
     return catalog.SCORE_NOTE.sub("", text) in words
 
 
-def fit(text: str, role: str) -> float:
+def perf_fit(text: str, role: str) -> float:
     """How well a token's text suits a role: > 0 fits, < 0 does not."""
     number = parse_number(text)
     null = is_null_marker(text)
@@ -112,46 +105,6 @@ def fit(text: str, role: str) -> float:
     if role == "execution_rate":
         return 3.0 if percent else (1.0 if (number is not None and 0 <= number <= 1000) or null else -6.0)
     return 0.0
-
-
-def align_tokens(tokens: list[Token], roles: list[tuple[int, str]]) -> tuple[dict[str, Token], list[Token], bool]:
-    """Assign tokens to roles keeping their order. By position when every token sits under a
-    role it fits; otherwise the best-scoring monotone alignment, where a token may be left out
-    (a surplus cell) at a cost. Returns (role → token, tokens left out, realigned?)."""
-    by_col = {col: role for col, role in roles}
-    if all(t.col in by_col and fit(t.text, by_col[t.col]) > 0 for t in tokens):
-        return {by_col[t.col]: t for t in tokens}, [], False
-    n, m = len(tokens), len(roles)
-    neg = float("-inf")
-    best = [[neg] * (m + 1) for _ in range(n + 1)]
-    back: list[list[tuple | None]] = [[None] * (m + 1) for _ in range(n + 1)]
-    best[0][0] = 0.0
-    for i in range(n + 1):
-        for j in range(m + 1):
-            here = best[i][j]
-            if here == neg:
-                continue
-            if j < m and here > best[i][j + 1]:  # role left blank
-                best[i][j + 1], back[i][j + 1] = here, (i, j, None)
-            if i < n:
-                if here - DROP > best[i + 1][j]:  # token left out
-                    best[i + 1][j], back[i + 1][j] = here - DROP, (i, j, "drop")
-                if j < m:
-                    col, role = roles[j]
-                    gain = here + fit(tokens[i].text, role) + (0.5 if tokens[i].col == col else 0.0)
-                    if gain > best[i + 1][j + 1]:
-                        best[i + 1][j + 1], back[i + 1][j + 1] = gain, (i, j, "take")
-    assigned: dict[str, Token] = {}
-    dropped: list[Token] = []
-    i, j = n, m
-    while (i, j) != (0, 0):
-        pi, pj, how = back[i][j]
-        if how == "take":
-            assigned[roles[pj][1]] = tokens[pi]
-        elif how == "drop":
-            dropped.append(tokens[pi])
-        i, j = pi, pj
-    return assigned, dropped[::-1], True
 
 
 # ── blocks ─────────────────────────────────────────────────────────────────────────────────
@@ -245,8 +198,8 @@ def read_funds_row(tokens, roles, state, page) -> None:
                 candidates.append([(values[k].col, role) for k, role in enumerate(layout)])
     scored = []
     for cand in candidates:
-        assigned, dropped, moved = align_tokens(values, cand)
-        record = {role: parse_number(tok.text) for role, tok in assigned.items()}
+        assigned, dropped, moved = align_tokens(values, cand, perf_fit)
+        record = {cand[k][1]: parse_number(tok.text) for k, tok in assigned.items()}
         scored.append((_fund_identity_holds(record), -len(dropped), record, dropped, moved, cand is not roles))
     holds, _, record, dropped, moved, from_layout = max(scored, key=lambda s: (s[0], s[1]))
     if split:
@@ -278,8 +231,8 @@ def read_indicator_row(tokens, roles, state, levels, page) -> None:
     tokens = [t for t in tokens if not catalog.PERF_BLOCK_LABELS.match(t.text)]
     if not tokens:
         return
-    assigned, dropped, moved = align_tokens(tokens, roles)
-    text = {role: tok.text for role, tok in assigned.items()}
+    assigned, dropped, moved = align_tokens(tokens, roles, perf_fit)
+    text = {roles[k][1]: tok.text for k, tok in assigned.items()}
     level1 = catalog.SCORE_NOTE.sub("", text["level1"]) if "level1" in text else None
     level2 = catalog.SCORE_NOTE.sub("", text["level2"]) if "level2" in text else None
     if level1:
@@ -289,7 +242,7 @@ def read_indicator_row(tokens, roles, state, levels, page) -> None:
     if "indicator" not in text:
         return
     if moved:
-        state.actions.append(f"indicator row {text['indicator']!r}: cells realigned to {'/'.join(assigned)}")
+        state.actions.append(f"indicator row {text['indicator']!r}: cells realigned to {'/'.join(text)}")
     for tok in dropped:
         state.actions.append(f"indicator row {text['indicator']!r}: surplus cell {tok.text!r} left out")
     state.indicators.append({
