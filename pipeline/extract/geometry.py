@@ -157,16 +157,31 @@ def build_grid(hs: list[Segment], vs: list[Segment]) -> Grid | None:
                 parent[find(r * nc + c + 1)] = find(r * nc + c)
             if r + 1 < nr and not _covered(hs, ys[r + 1], xs[c], xs[c + 1]):
                 parent[find((r + 1) * nc + c)] = find(r * nc + c)
-    spans: dict[int, list[int]] = {}
+    groups: dict[int, list[tuple[int, int]]] = {}
     for r in range(nr):
         for c in range(nc):
-            root = find(r * nc + c)
-            box = spans.setdefault(root, [r, c, r, c])
-            box[0], box[1] = min(box[0], r), min(box[1], c)
-            box[2], box[3] = max(box[2], r), max(box[3], c)
-    cells, index = [], {}
-    for root, (r0, c0, r1, c1) in sorted(spans.items(), key=lambda kv: (kv[1][0], kv[1][1])):
-        index[root] = len(cells)
-        cells.append((r0, c0, r1 - r0 + 1, c1 - c0 + 1))
-    owner = [[index[find(r * nc + c)] for c in range(nc)] for r in range(nr)]
+            groups.setdefault(find(r * nc + c), []).append((r, c))
+    # A merged cell is a rectangle. A region that is not (an outer frame drawn around title
+    # and table leaves an L of unruled space) is split into its rows' horizontal runs.
+    boxes: list[tuple[int, int, int, int, list[tuple[int, int]]]] = []
+    for members in groups.values():
+        r0, r1 = min(r for r, _ in members), max(r for r, _ in members)
+        c0, c1 = min(c for _, c in members), max(c for _, c in members)
+        if len(members) == (r1 - r0 + 1) * (c1 - c0 + 1):
+            boxes.append((r0, c0, r1 - r0 + 1, c1 - c0 + 1, members))
+            continue
+        for r in range(r0, r1 + 1):
+            cols = sorted(c for rr, c in members if rr == r)
+            start = prev = cols[0]
+            for c in cols[1:] + [None]:
+                if c is None or c != prev + 1:
+                    boxes.append((r, start, 1, prev - start + 1, [(r, k) for k in range(start, prev + 1)]))
+                    if c is not None:
+                        start = c
+                if c is not None:
+                    prev = c
+    boxes.sort()
+    cells = [(r0, c0, rs, cs) for r0, c0, rs, cs, _ in boxes]
+    owner_of = {rc: i for i, box in enumerate(boxes) for rc in box[4]}
+    owner = [[owner_of[(r, c)] for c in range(nc)] for r in range(nr)]
     return Grid(xs, ys, cells, owner)

@@ -13,7 +13,7 @@ from pipeline.model import Finding, RawTable
 from pipeline.numbers import as_json_number, clean_text, is_null_marker, parse_number
 from pipeline.realign.header import Column, column_role, find_body_start, header_paths, realign_header_to_body
 from pipeline.realign.naming import figures_under_code_header, repair_names
-from pipeline.realign.rows import realign_row
+from pipeline.realign.rows import join_split_numbers, realign_row
 
 _CODE_AND_LABEL = re.compile(r"^(\d{3,9})\s*(\D.*)$")
 
@@ -99,10 +99,12 @@ def realign_table(raw: RawTable, spec: TableSpec, table_id: int) -> tuple[list[d
             continue
         cells = grid[r]
         if raw.source != "native":  # ruled PDF cells cannot slide; dumps and OCR rows can
+            cells, joined = join_split_numbers(cells)
             cells, action = realign_row(cells, columns, spec)
-            if action:
-                names[r] = cells
-                actions.append(action)
+            for done in (joined, action):
+                if done:
+                    names[r] = cells
+                    actions.append(done)
         for group in column_groups(columns):
             facts += _group_facts(spec, raw, table_id, r, cells, names[r], group, findings)
     return facts, findings, actions

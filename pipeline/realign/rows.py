@@ -79,31 +79,83 @@ def type_score(cells: list[str], columns: list[Column]) -> tuple[bool, float]:
     return all(s > 0 for s in scores), sum(scores)
 
 
+_SPLIT_LEFT = re.compile(r"^-?[\d,]*\d[.,]$")
+_SPLIT_RIGHT = re.compile(r"^\d+%?$")
+_LABEL_THEN_NUMBER = re.compile(r"^(.*?\D)\s+(-?[\d,]+\.\d+|-?[\d,]+)$")
+
+
+def join_split_numbers(cells: list[str]) -> tuple[list[str], str | None]:
+    """`2180.` | `66` → `2180.66` (a number a converter cut across two cells)."""
+    out, joined = [], []
+    i = 0
+    while i < len(cells):
+        left = clean_text(cells[i])
+        if i + 1 < len(cells) and _SPLIT_LEFT.match(left) and _SPLIT_RIGHT.match(clean_text(cells[i + 1])):
+            out.append(left + clean_text(cells[i + 1]))
+            joined.append(out[-1])
+            i += 2
+            continue
+        out.append(cells[i])
+        i += 1
+    out += [""] * (len(cells) - len(out))
+    return (out, f"number {', '.join(joined)} joined from two cells") if joined else (cells, None)
+
+
+def _fit_width(row: list[str], n: int) -> list[str] | None:
+    """`row` cut or padded to n cells; None when that would lose a filled cell."""
+    if len(row) > n:
+        if any(clean_text(t) for t in row[n:]):
+            return None
+        return row[:n]
+    return row + [""] * (n - len(row))
+
+
+def candidate_rows(cells: list[str], columns: list[Column]):
+    """Ways a converter may have moved this row's cells, each undone: the row slid as a whole,
+    one blank cell too many (a doubled separator) or too few (a lost cell), a label printed
+    with its first figure, and the best alignment of the cells to the column types."""
+    n = len(cells)
+    for k in range(1, MAX_SLIDE + 1):
+        for shift in (k, -k):
+            moved = slid(cells, shift)
+            if moved:
+                yield f"slid {abs(shift)} column(s) {'right' if shift > 0 else 'left'}", moved
+    for p in range(n - 1):
+        if not clean_text(cells[p]):
+            row = _fit_width(cells[:p] + cells[p + 1:], n)
+            if row:
+                yield f"doubled separator at column {p + 1} removed", row
+    for p in range(1, n):
+        row = _fit_width(cells[:p] + [""] + cells[p:], n)
+        if row:
+            yield f"lost cell at column {p + 1} restored", row
+    for p, text in enumerate(cells):
+        m = _LABEL_THEN_NUMBER.match(text.strip())
+        if m and columns[p].role in ("label", "code") and parse_number(m.group(2)) is not None:
+            row = _fit_width(cells[:p] + [m.group(1), m.group(2)] + cells[p + 1:], n)
+            if row:
+                yield f"label and figure split from one cell ({clean_text(text)!r})", row
+    tokens = [Token(i, clean_text(t), t) for i, t in enumerate(cells) if clean_text(t)]
+    assigned, dropped, _ = align_tokens(tokens, [(c.index, c.role) for c in columns], fiscal_fit)
+    if not dropped:
+        yield "cells realigned by type", placed(tokens, assigned, columns, n)
+
+
 def realign_row(cells: list[str], columns: list[Column], spec: TableSpec) -> tuple[list[str], str | None]:
     """The row's cells under their columns, and what was done to them (None: nothing)."""
     fits, _ = type_score(cells, columns)
     holding, failing = identity_score(spec, cells, columns)
     if fits and not failing:
         return cells, None
-    candidates: list[tuple[str, list[str]]] = [("as published", cells)]
-    for k in range(1, MAX_SLIDE + 1):
-        for shift in (k, -k):
-            moved = slid(cells, shift)
-            if moved:
-                candidates.append((f"slid {abs(shift)} column(s) {'right' if shift > 0 else 'left'}", moved))
-    tokens = [Token(i, clean_text(t), t) for i, t in enumerate(cells) if clean_text(t)]
-    roles = [(c.index, c.role) for c in columns]
-    assigned, dropped, _ = align_tokens(tokens, roles, fiscal_fit)
-    if not dropped:
-        candidates.append(("cells realigned by type", placed(tokens, assigned, columns, len(cells))))
 
     def rank(item):
-        name, row = item
+        order, (name, row) = item
         ok, score = type_score(row, columns)
         h, f = identity_score(spec, row, columns)
-        return (ok, -f, h, score, name == "as published")
+        return (ok, -f, h, score, -order)
 
-    best_name, best = max(candidates, key=rank)
+    options = list(enumerate([("as published", cells), *candidate_rows(cells, columns)]))
+    _, (best_name, best) = max(options, key=rank)
     if best is cells:
         return cells, None
     return best, f"row {' | '.join(clean_text(t) for t in cells if clean_text(t))!r}: {best_name}"
