@@ -58,3 +58,9 @@ def as_json_number(value: float | None):
     if float(value).is_integer():
         return int(value)
     return round(float(value), 6)
+
+
+def is_figure(text: str | None) -> bool:
+    """An amount as tables print them (`2,940.05`, `0.00`, `97%`), not a code or a row number."""
+    t = clean_text(text)
+    return parse_number(t) is not None and any(ch in t for ch in ".,%‰．，")

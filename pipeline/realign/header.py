@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from pipeline import catalog
 from pipeline.model import RawTable
-from pipeline.numbers import clean_text, is_null_marker, parse_number
+from pipeline.numbers import clean_text, is_figure, is_null_marker, parse_number
 
 _INT = re.compile(r"^\d{1,3}$")
 _CODE = re.compile(r"^\d{3,}$")
@@ -39,12 +39,6 @@ def is_column_number_row(cells: list[str]) -> bool:
         nums = [int(t) for t in texts]
         return nums == list(range(nums[0], nums[0] + len(nums)))
     return False
-
-
-def is_figure(text: str) -> bool:
-    """An amount as tables print them (`2,940.05`, `0.00`, `97%`), not a code or a row number."""
-    t = clean_text(text)
-    return parse_number(t) is not None and any(ch in t for ch in ".,%‰．，")
 
 
 def is_total_row(row: list[str]) -> bool:

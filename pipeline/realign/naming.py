@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pipeline import catalog, identities
 from pipeline.catalog import TableSpec
-from pipeline.numbers import clean_text, parse_number
-from pipeline.realign.header import Column, is_figure
+from pipeline.numbers import clean_text, is_figure, parse_number
+from pipeline.realign.header import Column
 
 
 def figures_under_code_header(columns: list[Column], body: list[list[str]]) -> list[str]:

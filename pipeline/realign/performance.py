@@ -93,7 +93,7 @@ def perf_fit(text: str, role: str) -> float:
             return -2.0
         return 2.0 if number is None and not null else -1.0
     if role in ("target", "actual"):
-        return 2.0 if (number is not None or any(ch in text for ch in "≥≤<>=%")) else 1.0
+        return 1.5  # published as text: anything fits, nothing fits better
     if role in ("weight", "score"):
         return 2.0 if (number is not None and not percent and 0 <= number <= 100) else (1.0 if null else -6.0)
     if role == "deviation":

@@ -5,8 +5,13 @@ table of its page, no title stands above it, the previous table is the last of t
 and both have the same columns (same count, edges within a tolerance of the table width)."""
 from __future__ import annotations
 
+import re
+
 from pipeline.extract.context import has_heading
 from pipeline.model import Cell, RawTable
+from pipeline.numbers import clean_text, is_figure
+
+_CODE = re.compile(r"^\d{3,7}$")
 
 EDGE_TOLERANCE = 0.03  # share of the table width
 
@@ -43,20 +48,29 @@ def append_rows(head: RawTable, tail: RawTable) -> None:
     head.page_end = tail.page_end or tail.page
 
 
+def starts_with_body_row(table: RawTable) -> bool:
+    """Its first row holds figures or a classification code: no header of its own."""
+    first = table.grid()[0] if table.n_rows else []
+    return any(is_figure(t) for t in first) or bool(first and _CODE.match(clean_text(first[0])))
+
+
+def continues(prev: RawTable, table: RawTable, first_on_page: bool) -> bool:
+    """Whether `table` is the rest of `prev`. In a PDF: the first table of the next page; in a
+    text dump, where pages are gone: the next table, starting with a body row."""
+    if has_heading(table) or not same_columns(prev, table):
+        return False
+    if table.source == "text":
+        return starts_with_body_row(table)
+    return first_on_page and (prev.page_end or prev.page) == table.page - 1
+
+
 def stitch_continued_tables(tables: list[RawTable]) -> list[RawTable]:
     """`tables` in document order; a continuation is appended to the table before it."""
     out: list[RawTable] = []
     for i, table in enumerate(tables):
         first_on_page = i == 0 or tables[i - 1].page != table.page
-        prev = out[-1] if out else None
-        if (
-            prev is not None
-            and first_on_page
-            and (prev.page_end or prev.page) == table.page - 1
-            and not has_heading(table)
-            and same_columns(prev, table)
-        ):
-            append_rows(prev, table)
+        if out and continues(out[-1], table, first_on_page):
+            append_rows(out[-1], table)
             continue
         out.append(table)
     return out
