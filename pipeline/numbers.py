@@ -24,7 +24,7 @@ def _fold(text: str) -> str:
 def parse_number(text: str | None) -> float | None:
     """A cell's value as a number in the published scale, or None when it holds none.
 
-    `"2,940.05"` → 2940.05, `"97.11%"` → 97.11, `"0.00"` → 0.0, `"-"`/blank → None.
+    `"2,940.05"` → 2940.05, `"12.34%"` → 12.34, `"0.00"` → 0.0, `"-"`/blank → None.
     Raises nothing: text that is not a number gives None (see `is_number`)."""
     if text is None:
         return None

@@ -16,7 +16,7 @@ not this backend's job; the native extractor is the production path.
 
 `split_text=True`: by default camelot puts a whole pdfminer text line into the one cell where it
 starts, so two cells whose texts share a baseline come back as one (财政局 p15 header
-`基本支出 项目支出`; 普陀区政府办 budget p8-p13 `91,016,775.35 一、一般公共服务支出`), and a glyph
+`基本支出 项目支出`; a budget corpus PDF p8-p13: a figure and the next cell's label), and a glyph
 drawn a little high joins the line above (财政局 p12 `、社会保障和就业支出` without its `八`). Split
 at the cell walls, camelot agrees with the native extractor on every non-empty cell of the
 corpus (2,362 cells); with `engine="vector"` it still misplaces 10 cells on Jiangsu p1. It also

@@ -6,7 +6,7 @@ import re
 from pipeline import catalog
 from pipeline.model import PageText, RawTable
 
-# the cover: `上海市普陀区财政局` + `2024年度部门决算`, possibly over several lines
+# the cover: `某某区财政局` + `2024年度部门决算`, possibly over several lines
 _COVER = re.compile(r"(?:第[一二三四五六七八九十]+部分)?(.{2,40}?)(?:（汇总）|\(汇总\))?((?:19|20)\d{2})年度?部门(?:决算|预算)")
 _CONTENTS_ENTRY = re.compile(r"(\.{3,}|…{2,}|·{3,})\s*\d*\s*$")
 _TITLE_LIKE = re.compile(r"表(\s*[（(].{0,12}[)）])?$")
@@ -81,7 +81,7 @@ def has_heading(table: RawTable) -> bool:
 
 def document_identity(page_texts: list[PageText], tables: list[RawTable]) -> tuple[str | None, int | None]:
     """Department and year: a `部门名称：` line where there is one, else the cover title
-    (`上海市普陀区财政局2024年度部门决算` → department before the year)."""
+    (`某某区财政局2024年度部门决算` → department before the year)."""
     lines = [text for pt in page_texts[:3] for _, text in pt.lines]
     lines += [line for t in tables for line in t.context]
     department = year = None

@@ -99,7 +99,7 @@ def perf_fit(text: str, role: str) -> float:
     if role == "deviation":
         return 2.0 if percent or null else -3.0
     if role == "deviation_note":
-        return 1.0 if number is None else -2.0
+        return 1.0 if number is None else -5.0  # a bare figure is no explanation: rather a surplus cell
     if role in ("budget_initial", "budget_full_year", "executed"):
         return 2.0 if number is not None and not percent else (0.5 if null else -6.0)
     if role == "execution_rate":
@@ -155,7 +155,7 @@ def read_form_fields(tokens: list[Token], state: PerfState) -> bool:
 
 def value_tokens(tokens: list[Token]) -> tuple[str | None, list[Token], bool]:
     """A funding row: its label and its value tokens. A label printed with its first value in
-    one cell (`年度财政资金总额 14`) is split."""
+    one cell (`资金总额 12`) is split."""
     split = False
     label = None
     values: list[Token] = []
@@ -185,27 +185,39 @@ def _unit_in(text: str) -> str | None:
     return m.group(1) if m else None
 
 
+def funds_candidates(values: list[Token], roles: list[tuple[int, str]]):
+    """Readings of a funding row's values: aligned to the header's roles; in order under a
+    published layout when the header names fewer columns than the row has values; and, with
+    one value too many, in order without each value in turn (a repeated or stray cell)."""
+    assigned, dropped, moved = align_tokens(values, roles, perf_fit)
+    yield {roles[k][1]: tok for k, tok in assigned.items()}, dropped, "realigned" if moved else None
+    names = [r for _, r in roles]
+    if len(values) > len(roles):
+        for layout in catalog.PERF_FUND_LAYOUTS:
+            if len(layout) == len(values) and _is_subsequence(names, layout):
+                yield dict(zip(layout, values)), [], f"read as {'/'.join(layout)}"
+    if len(values) == len(roles) + 1:
+        for k in range(len(values)):
+            rest = values[:k] + values[k + 1:]
+            yield {role: tok for (_, role), tok in zip(roles, rest)}, [values[k]], None
+
+
 def read_funds_row(tokens, roles, state, page) -> None:
     label, values, split = value_tokens(tokens)
     if not label or not values:
         return
     state.unit = state.unit or _unit_in(label)
-    candidates = [roles]
-    if len(values) > len(roles):  # the header lost a column name: try the published layouts
-        names = [r for _, r in roles]
-        for layout in catalog.PERF_FUND_LAYOUTS:
-            if len(layout) == len(values) and _is_subsequence(names, layout):
-                candidates.append([(values[k].col, role) for k, role in enumerate(layout)])
     scored = []
-    for cand in candidates:
-        assigned, dropped, moved = align_tokens(values, cand, perf_fit)
-        record = {cand[k][1]: parse_number(tok.text) for k, tok in assigned.items()}
-        scored.append((_fund_identity_holds(record), -len(dropped), record, dropped, moved, cand is not roles))
-    holds, _, record, dropped, moved, from_layout = max(scored, key=lambda s: (s[0], s[1]))
+    for order, (by_role, dropped, how) in enumerate(funds_candidates(values, roles)):
+        record = {role: parse_number(tok.text) for role, tok in by_role.items()}
+        fit_sum = sum(perf_fit(tok.text, role) for role, tok in by_role.items())
+        fits = all(perf_fit(tok.text, role) > 0 for role, tok in by_role.items())
+        scored.append(((_fund_identity_holds(record), fits, -len(dropped), fit_sum, -order), record, dropped, how))
+    _, record, dropped, how = max(scored, key=lambda s: s[0])
     if split:
         state.actions.append(f"funding row {label!r}: label and first value split from one cell")
-    if moved or from_layout:
-        state.actions.append(f"funding row {label!r}: values realigned to {'/'.join(record)}")
+    if how:
+        state.actions.append(f"funding row {label!r}: values {how}")
     for tok in dropped:
         state.actions.append(f"funding row {label!r}: surplus cell {tok.text!r} left out")
     state.funds.append({"funding_source": funding_source(label), **{r: record.get(r) for r, _ in catalog.PERF_FUND_COLUMNS}, "page": page})
@@ -217,7 +229,10 @@ def _is_subsequence(names: list[str], layout: tuple[str, ...]) -> bool:
 
 
 def _fund_identity_holds(rec: dict) -> bool:
-    """执行率 = 执行数 / 预算数 (within rounding), when all three are there."""
+    """执行率 = 执行数 / 预算数 (within rounding) and 得分 ≤ 分值, where the figures are there."""
+    weight, score = rec.get("weight"), rec.get("score")
+    if weight is not None and score is not None and score > weight + 0.01:
+        return False
     budget = rec.get("budget_full_year") or rec.get("budget_initial")
     executed, rate = rec.get("executed"), rec.get("execution_rate")
     if budget is None or executed is None or rate is None:
@@ -255,8 +270,8 @@ def read_indicator_row(tokens, roles, state, levels, page) -> None:
 
 def detached_fields(raw: RawTable, state: PerfState) -> None:
     """Project name (and unit) printed above the table, not in it: the lines after the title
-    (`督查办公费`, `劳务费 1144` with a stray number), or the title itself
-    (`2023年度12345热线工作专项经费项目绩效自评表`)."""
+    (`某某项目`, or `某某项目 123` with a stray number), or the title itself
+    (`2023年度某某专项经费项目绩效自评表`)."""
     lines = list(raw.context)
     after_title = []
     for line in reversed(lines):

@@ -17,6 +17,7 @@ from pipeline.realign.header import Column
 
 _CODE = re.compile(r"^\d{3,9}$")
 _SMALL_INT = re.compile(r"^\d{1,3}$")
+_ENDS_IN_FIGURE = re.compile(r"\D[\d,]*\d\.\d+$")
 MAX_SLIDE = 2
 
 
@@ -27,7 +28,9 @@ def fiscal_fit(text: str, role: str) -> float:
             return 3.0
         return 0.5 if text in catalog.TOTAL_LABELS else -3.0
     if role == "label":
-        return 2.0 if number is None and not _CODE.match(text) else -6.0
+        if number is not None or _CODE.match(text):
+            return -6.0
+        return -1.0 if _ENDS_IN_FIGURE.search(text) else 2.0  # a name glued to its first figure
     if role == "rowno":
         return 1.5 if _SMALL_INT.match(text) else -6.0
     if role == "value":
@@ -75,17 +78,24 @@ def placed(tokens: list[Token], assigned: dict[int, Token], columns: list[Column
 
 
 def type_score(cells: list[str], columns: list[Column]) -> tuple[bool, float]:
-    scores = [fiscal_fit(clean_text(t), columns[i].role) for i, t in enumerate(cells) if clean_text(t) and i < len(columns)]
+    """Whether every filled cell fits its column, and the total fit. A figure in an amount
+    column no header names (beyond the table's right edge) does not fit."""
+    scores = []
+    for i, text in enumerate(cells):
+        text = clean_text(text)
+        if text and i < len(columns):
+            col = columns[i]
+            scores.append(-2.0 if col.role == "value" and not col.name else fiscal_fit(text, col.role))
     return all(s > 0 for s in scores), sum(scores)
 
 
 _SPLIT_LEFT = re.compile(r"^-?[\d,]*\d[.,]$")
 _SPLIT_RIGHT = re.compile(r"^\d+%?$")
-_LABEL_THEN_NUMBER = re.compile(r"^(.*?\D)\s+(-?[\d,]+\.\d+|-?[\d,]+)$")
+_LABEL_THEN_FIGURE = re.compile(r"^(.*\S)\s+(-?[\d,]*\d\.\d+)$")
 
 
 def join_split_numbers(cells: list[str]) -> tuple[list[str], str | None]:
-    """`2180.` | `66` → `2180.66` (a number a converter cut across two cells)."""
+    """`1234.` | `56` → `1234.56` (a number a converter cut across two cells)."""
     out, joined = [], []
     i = 0
     while i < len(cells):
@@ -129,8 +139,10 @@ def candidate_rows(cells: list[str], columns: list[Column]):
         row = _fit_width(cells[:p] + [""] + cells[p:], n)
         if row:
             yield f"lost cell at column {p + 1} restored", row
+        if clean_text(cells[p]) and clean_text(cells[p]) == clean_text(cells[p - 1]):
+            yield f"repeated cell {clean_text(cells[p])!r} at column {p + 1} removed", cells[:p] + cells[p + 1:] + [""]
     for p, text in enumerate(cells):
-        m = _LABEL_THEN_NUMBER.match(text.strip())
+        m = _LABEL_THEN_FIGURE.match(text.strip())
         if m and columns[p].role in ("label", "code") and parse_number(m.group(2)) is not None:
             row = _fit_width(cells[:p] + [m.group(1), m.group(2)] + cells[p + 1:], n)
             if row:
