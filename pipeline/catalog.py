@@ -281,7 +281,13 @@ PERF_INDICATOR_COLUMNS: tuple[tuple[str, str], ...] = (
     ("score", r"得分"),
     ("deviation", r"偏差度|偏差率"),
     ("deviation_note", r"偏差原因|原因分析|改进措施"),
+    # read so that their cells stay in their place, not written out
+    ("criteria", r"评价要点|指标解释|计算方法|评分标准"),
+    ("category", r"指标分类|指标类型|指标属性"),
 )
+# The block label over a department table's leftmost column names its 一级指标 when the
+# header has no 一级指标 cell of its own.
+PERF_INDICATOR_BLOCK_AS_LEVEL1 = re.compile(r"^(年度)?绩效指标$")
 LEVEL1_WORDS = {"产出指标", "效益指标", "满意度指标", "成本指标", "投入指标", "过程指标", "决策指标", "管理指标",
                 "产出", "效益", "满意度", "成本", "投入", "过程", "决策"}
 LEVEL2_WORDS = {"数量指标", "质量指标", "时效指标", "成本指标", "经济成本指标", "社会成本指标", "生态环境成本指标",

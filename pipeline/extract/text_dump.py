@@ -65,7 +65,7 @@ def read_delimited(text: str) -> tuple[list[RawTable], list[str]]:
     i = 0
     while i < len(lines):
         line = lines[i][:MAX_LINE]
-        if _PIPE_RULE.match(line.strip()) and rows:
+        if _PIPE_RULE.match(line.strip()):  # markdown's header rule: no row
             i += 1
             continue
         cells = split_row(line)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 DROP = 4.0  # cost of leaving a token out
-SAME_COLUMN = 0.5  # bonus for a token that stays in its own column
+SAME_COLUMN = 0.2  # bonus for a token that stays in its own column: breaks ties, no more
 
 Fit = Callable[[str, str], float]
 

@@ -37,7 +37,7 @@ def identity_tally(spec: TableSpec, columns: list[Column], names: dict[int, str]
                     failing += 1  # two columns claiming one name cannot both be right
                 section[names[col.index]] = value if value is not None else section.get(names[col.index])
         for values in per_section.values():
-            h, f = identities.count_holding(spec.identities, values)
+            h, f, _ = identities.tally(spec.identities, values)
             holding, failing = holding + h, failing + f
     return holding, failing
 

@@ -24,6 +24,7 @@ _STRAY_NUMBER = re.compile(r"\s+\d+$")
 _PERCENT = re.compile(r"%$")
 _PROJECT_IN_TITLE = re.compile(r"^(?:(?:19|20)\d{2}年度?)?(.{2,}?)(?:项目支出|项目)?绩效(?:目标)?自评")
 _GENERIC_TITLE_WORDS = re.compile(r"^[一二三四五六七八九十]+、|^部门|整体")
+_LOOKS_LIKE_VALUE = re.compile(r"^([≥≤<>=＞＜]+.*|-?[\d.,]+\s*(%|‰|[^\d\s]{1,2})?)$")
 _GOAL_WORDS = r"(年度总体目标|年度履职目标|总体目标|年度目标|预期目标|\*?实际完成情况)"
 
 
@@ -87,10 +88,14 @@ def perf_fit(text: str, role: str) -> float:
     percent = bool(_PERCENT.search(text)) and number is not None
     if role in ("level1", "level2"):
         words = catalog.LEVEL1_WORDS if role == "level1" else catalog.LEVEL2_WORDS
-        return 4.0 if _is_level(text, words) else (0.5 if text.endswith("指标") else -6.0)
+        if _is_level(text, words):
+            return 4.0
+        if number is not None or null or _LOOKS_LIKE_VALUE.match(text):
+            return -6.0
+        return 0.5  # a category the vocabulary does not know: fits where the header puts it
     if role == "indicator":
-        if _is_level(text, catalog.LEVEL1_WORDS | catalog.LEVEL2_WORDS):
-            return -2.0
+        if _is_level(text, catalog.LEVEL1_WORDS | catalog.LEVEL2_WORDS) or _LOOKS_LIKE_VALUE.match(text):
+            return -2.0  # a category, or a target / completed value (`≥3次`, `100%`)
         return 2.0 if number is None and not null else -1.0
     if role in ("target", "actual"):
         return 1.5  # published as text: anything fits, nothing fits better
@@ -100,6 +105,8 @@ def perf_fit(text: str, role: str) -> float:
         return 2.0 if percent or null else -3.0
     if role == "deviation_note":
         return 1.0 if number is None else -5.0  # a bare figure is no explanation: rather a surplus cell
+    if role in ("criteria", "category"):
+        return 0.5
     if role in ("budget_initial", "budget_full_year", "executed"):
         return 2.0 if number is not None and not percent else (0.5 if null else -6.0)
     if role == "execution_rate":
@@ -128,9 +135,9 @@ def _key_of(text: str) -> str | None:
 def _glued_field(text: str) -> tuple[str, str] | None:
     """`项目实施单位区政务服务和大数据管`: a form label and its value in one cell."""
     for key, pattern in catalog.PERF_KEYS:
-        m = re.match(f"(?:{pattern})(.+)", text)
+        m = re.match(f"(?:{pattern})(?P<value>.+)", text)
         if m:
-            return key, m.group(1)
+            return key, m.group("value")
     return None
 
 
@@ -242,6 +249,13 @@ def _fund_identity_holds(rec: dict) -> bool:
     return abs(executed / budget * 100 - rate) <= 0.6
 
 
+def indicator_roles(tokens: list[Token]) -> list[tuple[int, str]]:
+    roles = header_roles(tokens, catalog.PERF_INDICATOR_COLUMNS)
+    if not any(role == "level1" for _, role in roles) and catalog.PERF_INDICATOR_BLOCK_AS_LEVEL1.match(tokens[0].text):
+        roles.insert(0, (tokens[0].col, "level1"))
+    return roles
+
+
 def read_indicator_row(tokens, roles, state, levels, page) -> None:
     tokens = [t for t in tokens if not catalog.PERF_BLOCK_LABELS.match(t.text)]
     if not tokens:
@@ -308,7 +322,7 @@ def realign_performance(raw: RawTable, spec, table_id: int) -> tuple[dict[str, l
             block, roles = "funds", header_roles(tokens, catalog.PERF_FUND_COLUMNS)
             state.unit = state.unit or next((u for t in tokens if (u := _unit_in(t.text))), None)
         elif kind == "indicator_header":
-            block, roles, levels = "indicators", header_roles(tokens, catalog.PERF_INDICATOR_COLUMNS), {}
+            block, roles, levels = "indicators", indicator_roles(tokens), {}
         elif kind == "total":
             numbers = [parse_number(t.text) for t in tokens if parse_number(t.text) is not None]
             state.total_score = numbers[1] if len(numbers) >= 2 else (numbers[0] if numbers else None)

@@ -49,12 +49,14 @@ def row_values(cells: list[str], columns: list[Column]) -> dict[str, dict[str, f
     return out
 
 
-def identity_score(spec: TableSpec, cells: list[str], columns: list[Column]) -> tuple[int, int]:
+def identity_score(spec: TableSpec, cells: list[str], columns: list[Column]) -> tuple[int, int, float]:
+    """(holding, failing, residual) of the row's identities, over its sections."""
     holding = failing = 0
+    residual = 0.0
     for values in row_values(cells, columns).values():
-        h, f = identities.count_holding(spec.identities, values)
-        holding, failing = holding + h, failing + f
-    return holding, failing
+        h, f, res = identities.tally(spec.identities, values)
+        holding, failing, residual = holding + h, failing + f, residual + res
+    return holding, failing, residual
 
 
 def slid(cells: list[str], k: int) -> list[str]:
@@ -156,15 +158,15 @@ def candidate_rows(cells: list[str], columns: list[Column]):
 def realign_row(cells: list[str], columns: list[Column], spec: TableSpec) -> tuple[list[str], str | None]:
     """The row's cells under their columns, and what was done to them (None: nothing)."""
     fits, _ = type_score(cells, columns)
-    holding, failing = identity_score(spec, cells, columns)
+    holding, failing, _ = identity_score(spec, cells, columns)
     if fits and not failing:
         return cells, None
 
     def rank(item):
         order, (name, row) = item
         ok, score = type_score(row, columns)
-        h, f = identity_score(spec, row, columns)
-        return (ok, -f, h, score, -order)
+        h, f, residual = identity_score(spec, row, columns)
+        return (ok, -f, h, -round(residual, 4), score, -order)
 
     options = list(enumerate([("as published", cells), *candidate_rows(cells, columns)]))
     _, (best_name, best) = max(options, key=rank)
