@@ -28,10 +28,11 @@ def fits_in_place(tokens: list[Token], roles: list[tuple[int, str]], fit: Fit) -
     return all(t.col in by_col and fit(t.text, by_col[t.col]) > 0 for t in tokens)
 
 
-def align_tokens(tokens: list[Token], roles: list[tuple[int, str]], fit: Fit
+def align_tokens(tokens: list[Token], roles: list[tuple[int, str]], fit: Fit, place_fit: Fit | None = None
                  ) -> tuple[dict[int, Token], list[Token], bool]:
-    """Returns (role index → token, tokens left out, moved?)."""
-    if fits_in_place(tokens, roles, fit):
+    """Returns (role index → token, tokens left out, moved?). `place_fit` judges tokens left
+    where they are (it may trust the header more than `fit`, which judges moved tokens)."""
+    if fits_in_place(tokens, roles, place_fit or fit):
         index = {col: k for k, (col, _) in enumerate(roles)}
         return {index[t.col]: t for t in tokens}, [], False
     n, m = len(tokens), len(roles)

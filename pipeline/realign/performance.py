@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pipeline import catalog
 from pipeline.model import Finding, RawTable
 from pipeline.numbers import as_json_number, is_null_marker, parse_number
-from pipeline.realign.align import Token, align_tokens
+from pipeline.realign.align import Token, align_tokens, fits_in_place
 
 _TAG = re.compile(r"<[^>]+>")
 _LABEL_THEN_NUMBER = re.compile(r"^(.*?\D)\s+(-?[\d,]+(?:\.\d+)?%?)$")
@@ -81,6 +81,15 @@ def _is_level(text: str, words: set[str]) -> bool:
     return catalog.SCORE_NOTE.sub("", text) in words
 
 
+def perf_fit_in_place(text: str, role: str) -> float:
+    """A token under its own header: an 一级/二级 category the vocabulary does not know
+    (`公用经费控制`) fits there, as long as it reads like a category."""
+    if role in ("level1", "level2") and not _is_level(text, catalog.LEVEL1_WORDS | catalog.LEVEL2_WORDS):
+        plain_text = parse_number(text) is None and not is_null_marker(text) and not _LOOKS_LIKE_VALUE.match(text)
+        return 0.5 if plain_text else -6.0
+    return perf_fit(text, role)
+
+
 def perf_fit(text: str, role: str) -> float:
     """How well a token's text suits a role: > 0 fits, < 0 does not."""
     number = parse_number(text)
@@ -92,7 +101,7 @@ def perf_fit(text: str, role: str) -> float:
             return 4.0
         if number is not None or null or _LOOKS_LIKE_VALUE.match(text):
             return -6.0
-        return 0.5  # a category the vocabulary does not know: fits where the header puts it
+        return -6.0  # the other level's word, or no category word at all
     if role == "indicator":
         if _is_level(text, catalog.LEVEL1_WORDS | catalog.LEVEL2_WORDS) or _LOOKS_LIKE_VALUE.match(text):
             return -2.0  # a category, or a target / completed value (`≥3次`, `100%`)
@@ -100,7 +109,10 @@ def perf_fit(text: str, role: str) -> float:
     if role in ("target", "actual"):
         return 1.5  # published as text: anything fits, nothing fits better
     if role in ("weight", "score"):
-        return 2.0 if (number is not None and not percent and 0 <= number <= 100) else (1.0 if null else -6.0)
+        if number is not None and not percent and 0 <= number <= 100:
+            # a 分值 is set in whole points; a 得分 often is not
+            return 2.0 if role == "score" or float(number).is_integer() else 1.0
+        return 1.0 if null else -6.0
     if role == "deviation":
         return 2.0 if percent or null else -3.0
     if role == "deviation_note":
@@ -192,6 +204,11 @@ def _unit_in(text: str) -> str | None:
     return m.group(1) if m else None
 
 
+def _repeats_a_neighbour(values: list[Token], tok: Token) -> bool:
+    k = next(i for i, v in enumerate(values) if v is tok)
+    return any(0 <= j < len(values) and values[j].text == tok.text for j in (k - 1, k + 1))
+
+
 def funds_candidates(values: list[Token], roles: list[tuple[int, str]]):
     """Readings of a funding row's values: aligned to the header's roles; in order under a
     published layout when the header names fewer columns than the row has values; and, with
@@ -219,7 +236,9 @@ def read_funds_row(tokens, roles, state, page) -> None:
         record = {role: parse_number(tok.text) for role, tok in by_role.items()}
         fit_sum = sum(perf_fit(tok.text, role) for role, tok in by_role.items())
         fits = all(perf_fit(tok.text, role) > 0 for role, tok in by_role.items())
-        scored.append(((_fund_identity_holds(record), fits, -len(dropped), fit_sum, -order), record, dropped, how))
+        holds, residual = fund_identity(record)
+        repeated = all(_repeats_a_neighbour(values, tok) for tok in dropped)  # a cell printed twice
+        scored.append(((holds, fits, -len(dropped), repeated, -round(residual, 6), fit_sum, -order), record, dropped, how))
     _, record, dropped, how = max(scored, key=lambda s: s[0])
     if split:
         state.actions.append(f"funding row {label!r}: label and first value split from one cell")
@@ -235,18 +254,62 @@ def _is_subsequence(names: list[str], layout: tuple[str, ...]) -> bool:
     return all(any(n == x for x in it) for n in names)
 
 
-def _fund_identity_holds(rec: dict) -> bool:
-    """执行率 = 执行数 / 预算数 (within rounding) and 得分 ≤ 分值, where the figures are there."""
+def fund_identity(rec: dict) -> tuple[bool, float]:
+    """(holds, residual) of 执行率 = 执行数 / 预算数 and 得分 ≤ 分值, where the figures are
+    there. The tolerance is what rounding allows: half a unit of the rate's last printed digit
+    plus the effect of both amounts rounded to 0.01."""
     weight, score = rec.get("weight"), rec.get("score")
     if weight is not None and score is not None and score > weight + 0.01:
-        return False
+        return False, score - weight
     budget = rec.get("budget_full_year") or rec.get("budget_initial")
     executed, rate = rec.get("executed"), rec.get("execution_rate")
     if budget is None or executed is None or rate is None:
-        return True
+        return True, 0.0
     if budget == 0:
-        return rate == 0 or executed == 0
-    return abs(executed / budget * 100 - rate) <= 0.6
+        return rate == 0 or executed == 0, 0.0
+    residual = abs(executed / budget * 100 - rate)
+    tolerance = (0.5 if float(rate).is_integer() else 0.005) + 100 * 0.01 / abs(budget) + 1e-9
+    return residual <= tolerance, residual
+
+
+def block_rows(rows: list[tuple[int, list[Token]]]) -> list[list[Token]]:
+    """The data rows that follow a header, up to the next header or block."""
+    out = []
+    for _, tokens in rows:
+        if block_of(tokens) is not None:
+            break
+        out.append([t for t in tokens if not catalog.PERF_BLOCK_LABELS.match(t.text)])
+    return out
+
+
+def header_over_body(roles: list[tuple[int, str]], body: list[list[Token]], state: PerfState) -> list[tuple[int, str]]:
+    """The header's columns as its rows have them. A doubled separator or a lost cell in the
+    header row alone moves its names off their columns; each way of undoing that (a gap in
+    the header closed, the header slid) is tried, and the one under which most rows sit in
+    place wins — the header as printed on ties."""
+    if not roles or not body:
+        return roles
+    cols = [c for c, _ in roles]
+    variants = [("as printed", roles)]
+    for gap in range(min(cols), max(cols)):
+        if gap not in cols:
+            variants.append((f"gap at column {gap + 1} closed", [(c - 1 if c > gap else c, r) for c, r in roles]))
+    for shift in (-2, -1, 1, 2):
+        variants.append((f"slid {shift:+d}", [(c + shift, r) for c, r in roles]))
+
+    def in_place(variant):
+        return sum(1 for row in body if row and fits_in_place(row, variant, perf_fit_in_place))
+
+    scores = [(in_place(v), -k) for k, (_, v) in enumerate(variants)]
+    best = max(range(len(variants)), key=lambda k: scores[k])
+    # rows shift one by one too (that is for `align_tokens`): only a header that fits few of
+    # its rows, replaced by one that fits most, is taken to have moved
+    if scores[0][0] * 3 > len(body) or scores[best][0] * 3 < len(body) * 2:
+        best = 0
+    if best:
+        state.actions.append(f"indicator header realigned over its rows ({variants[best][0]}): "
+                             f"{scores[best][0]} of {len(body)} rows in place, {scores[0][0]} as printed")
+    return variants[best][1]
 
 
 def indicator_roles(tokens: list[Token]) -> list[tuple[int, str]]:
@@ -260,7 +323,7 @@ def read_indicator_row(tokens, roles, state, levels, page) -> None:
     tokens = [t for t in tokens if not catalog.PERF_BLOCK_LABELS.match(t.text)]
     if not tokens:
         return
-    assigned, dropped, moved = align_tokens(tokens, roles, perf_fit)
+    assigned, dropped, moved = align_tokens(tokens, roles, perf_fit, perf_fit_in_place)
     text = {roles[k][1]: tok.text for k, tok in assigned.items()}
     level1 = catalog.SCORE_NOTE.sub("", text["level1"]) if "level1" in text else None
     level2 = catalog.SCORE_NOTE.sub("", text["level2"]) if "level2" in text else None
@@ -312,17 +375,17 @@ def realign_performance(raw: RawTable, spec, table_id: int) -> tuple[dict[str, l
     block = None
     roles: list[tuple[int, str]] = []
     levels: dict = {}
-    for r, row in enumerate(grid):
-        tokens = tokens_of(row)
-        if not tokens:
-            continue
+    rows = [(r, tokens_of(row)) for r, row in enumerate(grid)]
+    rows = [(r, tokens) for r, tokens in rows if tokens]
+    for i, (r, tokens) in enumerate(rows):
         page = raw.page_of_row(r)
         kind = block_of(tokens)
         if kind == "funds_header":
             block, roles = "funds", header_roles(tokens, catalog.PERF_FUND_COLUMNS)
             state.unit = state.unit or next((u for t in tokens if (u := _unit_in(t.text))), None)
         elif kind == "indicator_header":
-            block, roles, levels = "indicators", indicator_roles(tokens), {}
+            block, levels = "indicators", {}
+            roles = header_over_body(indicator_roles(tokens), block_rows(rows[i + 1:]), state)
         elif kind == "total":
             numbers = [parse_number(t.text) for t in tokens if parse_number(t.text) is not None]
             state.total_score = numbers[1] if len(numbers) >= 2 else (numbers[0] if numbers else None)
