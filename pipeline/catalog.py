@@ -25,6 +25,7 @@ class Identity:
 class TableSpec:
     key: str
     titles: tuple[str, ...]
+    name: str = ""  # the title as the standard template prints it
     kind: str = "fiscal"  # fiscal | performance | other
     sections: tuple[str, ...] = ()  # section names that appear as header cells
     default_section: str = ""
@@ -41,6 +42,7 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec(
         "fiscal_appropriation_summary",
         (r"财政拨款收入支出决算(总|汇总)表", r"财政拨款收支决算(总|汇总)表"),
+        name="财政拨款收入支出决算总表",
         sections=("收入", "支出"),
         columns=(
             ("一般公共预算财政拨款", r"一般公共预算"),
@@ -55,12 +57,14 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec(
         "income_expenditure_summary",
         (r"收入支出决算(总|汇总)表", r"收支决算(总|汇总)表"),
+        name="收入支出决算总表",
         sections=("收入", "支出"),
         columns=(("决算数", r"(决算数|金额|本年数)$"),),
     ),
     TableSpec(
         "general_budget_basic_expenditure",
         (r"一般公共预算财政拨款基本支出决算(明细)?表",),
+        name="一般公共预算财政拨款基本支出决算明细表",
         sections=("人员经费", "公用经费"),
         columns=(("决算数", r"(决算数|金额)$"),),
         code_sections=(("301", "人员经费"), ("303", "人员经费"), ("3", "公用经费")),
@@ -68,6 +72,7 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec(
         "general_budget_expenditure",
         (r"一般公共预算财政拨款支出决算表",),
+        name="一般公共预算财政拨款支出决算表",
         columns=(
             ("人员经费", r"人员经费$"),
             ("公用经费", r"公用经费$"),
@@ -82,6 +87,7 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec(
         "government_fund",
         (r"政府性基金预算财政拨款(收入)?支出决算表",),
+        name="政府性基金预算财政拨款收入支出决算表",
         columns=(
             ("年初结转和结余", r"年初结转"),
             ("年末结转和结余", r"年末结转"),
@@ -97,6 +103,7 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec(
         "state_capital",
         (r"国有资本经营预算财政拨款(收入)?支出决算表",),
+        name="国有资本经营预算财政拨款支出决算表",
         columns=(
             ("年初结转和结余", r"年初结转"),
             ("年末结转和结余", r"年末结转"),
@@ -112,6 +119,7 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec(
         "three_public",
         (r"三公.{0,2}经费支出(预)?决算表",),
+        name="财政拨款“三公”经费支出决算表",
         sections=("预算数", "决算数"),
         default_section="决算数",
         columns=(
@@ -129,16 +137,19 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec(
         "project_performance",
         (r"项目(支出)?绩效(目标)?自评(价)?(表|$)",),
+        name="项目支出绩效自评表",
         kind="performance",
     ),
     TableSpec(
         "department_performance",
         (r"整体(支出)?(绩效)?(评价)?自评(价)?表",),
+        name="部门整体支出绩效自评表",
         kind="performance",
     ),
     TableSpec(
         "income",
         (r"(?<!支出)收入决算表",),
+        name="收入决算表",
         columns=(
             ("本年收入合计", r"合计$"),
             ("财政拨款收入", r"财政拨款"),
@@ -155,6 +166,7 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec(
         "expenditure",
         (r"(?<![拨款算金营])支出决算表",),
+        name="支出决算表",
         columns=(
             ("本年支出合计", r"合计$"),
             ("基本支出", r"基本支出$"),
@@ -294,6 +306,14 @@ LEVEL2_WORDS = {"数量指标", "质量指标", "时效指标", "成本指标", 
                 "经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标", "服务对象满意度指标",
                 "社会公众或服务对象满意度指标", "满意度指标", "经济成本", "社会成本", "生态环境成本", "经济效益",
                 "社会效益", "生态效益", "服务对象满意度", "履职效益", "履职目标实现", "重点工作任务完成"}
+# The 一级指标 a 二级指标 belongs to, where the templates agree (成本指标 and 满意度指标 are one
+# or the other depending on the year's template, so they are not here).
+LEVEL2_PARENT = {
+    "数量指标": "产出指标", "质量指标": "产出指标", "时效指标": "产出指标",
+    "经济成本指标": "成本指标", "社会成本指标": "成本指标", "生态环境成本指标": "成本指标",
+    "经济效益指标": "效益指标", "社会效益指标": "效益指标", "生态效益指标": "效益指标", "可持续影响指标": "效益指标",
+    "服务对象满意度指标": "满意度指标", "社会公众或服务对象满意度指标": "满意度指标",
+}
 SCORE_NOTE = re.compile(r"[(（]\s*\d+(\.\d+)?\s*分\s*[)）]$")
 PERF_BLOCKS: tuple[tuple[str, str], ...] = (
     ("goal", r"^(年度总体目标|年度履职目标|预期目标|总体目标)|实际完成情况$"),
@@ -305,5 +325,33 @@ PERF_BLOCKS: tuple[tuple[str, str], ...] = (
 # Labels of a block printed in the first column of its rows; not values.
 PERF_BLOCK_LABELS = re.compile(
     r"^(资金情况|项目资金|预算执行情况|部门整体支出情况|年度总体目标|年度履职目标|绩效指标|年度绩效指标|年度绩效目标"
-    r"|年度绩效目标完成情况|年度主要任务|资金管理情况)"
+    r"|年度绩效目标完成情况|年度主要任务|资金管理情况)\d?([(（][^)）]*[)）])?[:：]?$"
 )
+
+
+# ── validation knowledge ───────────────────────────────────────────────────────────────────
+# The nine tables every 部门决算 publishes; a disclosure lacking one gets a warning.
+FINAL_ACCOUNT_TABLES = ("income_expenditure_summary", "income", "expenditure", "fiscal_appropriation_summary",
+                        "general_budget_expenditure", "general_budget_basic_expenditure", "government_fund",
+                        "state_capital", "three_public")
+# Tables whose rows carry classification codes: parent = Σ children, 合计 = Σ classes.
+CODED_TABLES = ("income", "expenditure", "general_budget_expenditure", "government_fund", "state_capital",
+                "general_budget_basic_expenditure")
+# Amounts the narrative states, and the cell they describe: (pattern with a named group
+# `amount` in 万元, table_key, section, row_label, column). Text is compacted first.
+NARRATIVE_AMOUNTS: tuple[tuple[str, str, str, str, str], ...] = (
+    (r"(?<!拨款)收、?支总计(?:均为|各为|均|为)(?P<amount>\d[\d,]*(?:\.\d+)?)万元", "income_expenditure_summary", "收入", "总计", "决算数"),
+    (r"(?<!拨款)收、?支总计(?:均为|各为|均|为)(?P<amount>\d[\d,]*(?:\.\d+)?)万元", "income_expenditure_summary", "支出", "总计", "决算数"),
+    (r"财政拨款收、?支总计(?:均为|各为|均|为)(?P<amount>\d[\d,]*(?:\.\d+)?)万元", "fiscal_appropriation_summary", "收入", "总计", "决算数"),
+    (r"(?<![\u4e00-\u9fff])本年收入合计(?P<amount>\d[\d,]*(?:\.\d+)?)万元", "income_expenditure_summary", "收入", "本年收入合计", "决算数"),
+    (r"(?<![\u4e00-\u9fff])本年支出合计(?P<amount>\d[\d,]*(?:\.\d+)?)万元", "income_expenditure_summary", "支出", "本年支出合计", "决算数"),
+)
+# A project's executed amount stated in words (its goal text, or a 自评综述 naming it).
+NARRATIVE_EXECUTED = re.compile(r"执行(?:数|金额)?(?:为|达)?(?P<amount>\d[\d,]*(?:\.\d+)?)万元")
+# Topic words by which the narrative speaks of a table: an empty table whose topic the text
+# gives a non-zero amount for is suspicious.
+NARRATIVE_TOPICS: dict[str, str] = {
+    "government_fund": r"政府性基金预算财政拨款(?:收入|支出)(?:合计|共计|为)?(?P<amount>\d[\d,]*(?:\.\d+)?)万元",
+    "state_capital": r"国有资本经营预算财政拨款(?:收入|支出)(?:合计|共计|为)?(?P<amount>\d[\d,]*(?:\.\d+)?)万元",
+    "three_public": r"“?三公”?经费(?:财政拨款)?支出(?:决算)?(?:为|合计)?(?P<amount>\d[\d,]*(?:\.\d+)?)万元",
+}

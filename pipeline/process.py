@@ -19,6 +19,7 @@ from pipeline.model import Finding, RawTable
 from pipeline.realign import realign_table
 from pipeline.realign.performance import realign_performance
 from pipeline.stitch import stitch_continued_tables
+from pipeline.validate import table_quality, validate_document
 
 log = logging.getLogger("juesuan")
 
@@ -93,8 +94,7 @@ def build_records(document_id: str, tables: list[RawTable]) -> tuple[dict[str, l
         records["tables"].append({
             "document_id": document_id, "table_id": table_id, "table_key": spec.key, "title": raw.title,
             "page_start": raw.page, "page_end": raw.page_end or raw.page, "unit": raw.unit, "source": raw.source,
-            "n_rows": raw.n_rows, "n_cols": raw.n_cols, "realign_actions": actions,
-            "quality": 1.0 if not any(f.severity != "info" for f in table_findings) else 0.5,
+            "n_rows": raw.n_rows, "n_cols": raw.n_cols, "realign_actions": actions, "quality": None,
         })
         for action in actions:
             findings.append(Finding("info", "realign", action, raw.page, table_id))
@@ -123,7 +123,7 @@ def process_document(path: Path, options: Options | None = None, source_uri: str
     result = DocumentResult(document_id)
     doc = {
         "document_id": document_id, "source_uri": source_uri or str(path.resolve()), "filename": path.name,
-        "department": None, "year": None, "pages": None, "status": "done", "error": None,
+        "department": None, "year": None, "pages": None, "status": "done", "error": None, "quality": None,
         "processed_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
     started = time.perf_counter()
@@ -135,12 +135,19 @@ def process_document(path: Path, options: Options | None = None, source_uri: str
         dropped = len(extracted.tables) - len(tables)
         tables = stitch_continued_tables(tables)
         records, findings = build_records(document_id, tables)
-        findings = extracted.findings + findings
+        narrative = [text for page in extracted.page_text for _, text in page.lines]
+        validation = validate_document(records, narrative)
+        findings = extracted.findings + findings + validation.findings
+        errors_by_table = Counter(f.table_id for f in findings if f.severity == "error")
+        for table in records["tables"]:
+            table["quality"] = table_quality(validation, table["table_id"], errors_by_table[table["table_id"]])
         if dropped:
             findings.append(Finding("info", "empty_fragment", f"{dropped} ruled box(es) without text ignored"))
         if not tables:
             findings.append(Finding("info", "no_tables", "no table found in the document"))
         doc["department"], doc["year"] = document_identity(extracted.page_text, tables)
+        qualities = [t["quality"] for t in records["tables"]]
+        doc["quality"] = round(sum(qualities) / len(qualities), 4) if qualities else None
         doc["pages"] = extracted.pages
         if any(f.severity == "error" for f in findings):
             doc["status"] = "partial"

@@ -30,13 +30,26 @@ def column_groups(columns: list[Column]) -> list[list[Column]]:
     return groups
 
 
-def name_columns(spec: TableSpec, columns: list[Column]) -> None:
+def name_columns(spec: TableSpec, columns: list[Column]) -> list[str]:
+    """Canonical name and section of each column. Twin tables name their halves in the top
+    header row; when a converter spread that row over other columns (`支出` printed right of
+    its half), the section words, in order, go to the column groups, in order."""
     for col in columns:
         rest = [p for p in col.path if p not in spec.sections]
         hits = [p for p in col.path if p in spec.sections]
         col.section = hits[-1] if hits else None
         if col.role == "value":
             col.name = catalog.canonical_column(spec, "/".join(rest)) if rest else ""
+    groups = [g for g in column_groups(columns) if any(c.role == "value" and c.name for c in g)]
+    words = list(dict.fromkeys(p for c in columns for p in c.path if p in spec.sections))
+    per_group = [{c.section for c in g if c.role == "value" and c.name} for g in groups]
+    consistent = all(len(s) == 1 and None not in s for s in per_group) and len({next(iter(s)) for s in per_group}) == len(groups)
+    if len(groups) < 2 or len(words) != len(groups) or consistent or not any(c.section for c in columns):
+        return []
+    for group, word in zip(groups, words):
+        for col in group:
+            col.section = word
+    return [f"sections {'/'.join(words)} given to the {len(groups)} column groups in order"]
 
 
 def row_code(cells: list[str], group: list[Column]) -> str | None:
@@ -89,7 +102,7 @@ def realign_table(raw: RawTable, spec: TableSpec, table_id: int) -> tuple[list[d
     if raw.source == "text":
         actions += realign_header_to_body(columns, body)
     actions += figures_under_code_header(columns, body)
-    name_columns(spec, columns)
+    actions += name_columns(spec, columns)
     actions += repair_names(spec, columns, body)
     facts: list[dict] = []
     if spec.kind != "fiscal" or not has_figures:

@@ -25,6 +25,10 @@ _PERCENT = re.compile(r"%$")
 _PROJECT_IN_TITLE = re.compile(r"^(?:(?:19|20)\d{2}年度?)?(.{2,}?)(?:项目支出|项目)?绩效(?:目标)?自评")
 _GENERIC_TITLE_WORDS = re.compile(r"^[一二三四五六七八九十]+、|^部门|整体")
 _LOOKS_LIKE_VALUE = re.compile(r"^([≥≤<>=＞＜]+.*|-?[\d.,]+\s*(%|‰|[^\d\s]{1,2})?)$")
+_FUND_PREFIX = re.compile(r"^(其中|资金来源|含)[:：]")
+_SENTENCE = re.compile(r"^.{25,}$|是否|[；？]|[（(][^)）]*[/／×]|[×x]100%")
+LEVEL_KIN = {"level1": "level", "level2": "level"}  # a category may move between 一级 and 二级
+HEADER_CELL_MAX = 12  # characters
 _GOAL_WORDS = r"(年度总体目标|年度履职目标|总体目标|年度目标|预期目标|\*?实际完成情况)"
 
 
@@ -35,6 +39,7 @@ class PerfState:
     indicators: list[dict] = field(default_factory=list)
     unit: str | None = None
     total_score: float | None = None
+    other_scores: float = 0.0  # 得分 outside funds and indicators (资金管理情况), for the 总分 check
     actions: list[str] = field(default_factory=list)
 
 
@@ -105,7 +110,9 @@ def perf_fit(text: str, role: str) -> float:
     if role == "indicator":
         if _is_level(text, catalog.LEVEL1_WORDS | catalog.LEVEL2_WORDS) or _LOOKS_LIKE_VALUE.match(text):
             return -2.0  # a category, or a target / completed value (`≥3次`, `100%`)
-        return 2.0 if number is None and not null else -1.0
+        if number is not None or null:
+            return -1.0
+        return 0.5 if _SENTENCE.search(text) else 2.0  # an indicator is a name, not an explanation
     if role in ("target", "actual"):
         return 1.5  # published as text: anything fits, nothing fits better
     if role in ("weight", "score"):
@@ -117,7 +124,9 @@ def perf_fit(text: str, role: str) -> float:
         return 2.0 if percent or null else -3.0
     if role == "deviation_note":
         return 1.0 if number is None else -5.0  # a bare figure is no explanation: rather a surplus cell
-    if role in ("criteria", "category"):
+    if role == "criteria":
+        return 1.5 if _SENTENCE.search(text) else 0.5
+    if role == "category":
         return 0.5
     if role in ("budget_initial", "budget_full_year", "executed"):
         return 2.0 if number is not None and not percent else (0.5 if null else -6.0)
@@ -130,9 +139,11 @@ def perf_fit(text: str, role: str) -> float:
 
 def block_of(tokens: list[Token]) -> str | None:
     texts = [t.text for t in tokens]
-    if sum(bool(match_role(catalog.PERF_INDICATOR_COLUMNS[:3], t)) for t in texts) >= 2:
+    # header cells are names, not sentences: a long cell mentioning 执行数 is an explanation
+    names = [t for t in texts if len(t) <= HEADER_CELL_MAX]
+    if len({match_role(catalog.PERF_INDICATOR_COLUMNS[:3], t) for t in names} - {None}) >= 2:
         return "indicator_header"
-    if sum(bool(match_role(catalog.PERF_FUND_COLUMNS[:4], t)) for t in texts) >= 2:
+    if len({match_role(catalog.PERF_FUND_COLUMNS[:4], t) for t in names} - {None}) >= 2:
         return "funds_header"
     for name, pattern in catalog.PERF_BLOCKS:
         if texts and re.search(pattern, texts[0]) or (name == "goal" and any(re.search(pattern, t) for t in texts[:2])):
@@ -195,8 +206,11 @@ def value_tokens(tokens: list[Token]) -> tuple[str | None, list[Token], bool]:
 
 
 def funding_source(label: str) -> str:
+    """The row label without unit notes, a trailing colon, or the structure words in front of
+    it (`其中：`, `资金来源：(1)`), as row labels lose their enumerators."""
     label = re.sub(r"[(（](万元|元)[)）]", "", label)
-    return label.rstrip(":：")
+    label = _FUND_PREFIX.sub("", label)
+    return catalog.strip_enumerator(label).rstrip(":：")
 
 
 def _unit_in(text: str) -> str | None:
@@ -210,16 +224,21 @@ def _repeats_a_neighbour(values: list[Token], tok: Token) -> bool:
 
 
 def funds_candidates(values: list[Token], roles: list[tuple[int, str]]):
-    """Readings of a funding row's values: aligned to the header's roles; in order under a
-    published layout when the header names fewer columns than the row has values; and, with
-    one value too many, in order without each value in turn (a repeated or stray cell)."""
+    """Readings of a funding row's values: aligned to the header's roles; aligned in order to
+    a published layout when the header names fewer columns than the row has values (a header
+    cell lost); and, with one value too many, in order without each value in turn (a repeated
+    or stray cell)."""
     assigned, dropped, moved = align_tokens(values, roles, perf_fit)
     yield {roles[k][1]: tok for k, tok in assigned.items()}, dropped, "realigned" if moved else None
     names = [r for _, r in roles]
     if len(values) > len(roles):
+        ordered = [Token(k, t.text, t.raw) for k, t in enumerate(values)]
         for layout in catalog.PERF_FUND_LAYOUTS:
-            if len(layout) == len(values) and _is_subsequence(names, layout):
-                yield dict(zip(layout, values)), [], f"read as {'/'.join(layout)}"
+            if len(layout) >= len(values) and _is_subsequence(names, layout):
+                layout_roles = list(enumerate(layout))
+                assigned, dropped, _ = align_tokens(ordered, layout_roles, perf_fit)
+                yield ({layout_roles[k][1]: values[t.col] for k, t in assigned.items()},
+                       [values[t.col] for t in dropped], f"read as {'/'.join(layout)}")
     if len(values) == len(roles) + 1:
         for k in range(len(values)):
             rest = values[:k] + values[k + 1:]
@@ -256,8 +275,8 @@ def _is_subsequence(names: list[str], layout: tuple[str, ...]) -> bool:
 
 def fund_identity(rec: dict) -> tuple[bool, float]:
     """(holds, residual) of 执行率 = 执行数 / 预算数 and 得分 ≤ 分值, where the figures are
-    there. The tolerance is what rounding allows: half a unit of the rate's last printed digit
-    plus the effect of both amounts rounded to 0.01."""
+    there. The tolerance is what rounding allows: a unit of the rate's last printed digit
+    plus the effect of both amounts rounded to 0.01 (rates are rounded or cut)."""
     weight, score = rec.get("weight"), rec.get("score")
     if weight is not None and score is not None and score > weight + 0.01:
         return False, score - weight
@@ -268,7 +287,7 @@ def fund_identity(rec: dict) -> tuple[bool, float]:
     if budget == 0:
         return rate == 0 or executed == 0, 0.0
     residual = abs(executed / budget * 100 - rate)
-    tolerance = (0.5 if float(rate).is_integer() else 0.005) + 100 * 0.01 / abs(budget) + 1e-9
+    tolerance = (1.0 if float(rate).is_integer() else 0.01) + 100 * 0.01 / abs(budget) + 1e-9
     return residual <= tolerance, residual
 
 
@@ -323,7 +342,7 @@ def read_indicator_row(tokens, roles, state, levels, page) -> None:
     tokens = [t for t in tokens if not catalog.PERF_BLOCK_LABELS.match(t.text)]
     if not tokens:
         return
-    assigned, dropped, moved = align_tokens(tokens, roles, perf_fit, perf_fit_in_place)
+    assigned, dropped, moved = align_tokens(tokens, roles, perf_fit, perf_fit_in_place, LEVEL_KIN)
     text = {roles[k][1]: tok.text for k, tok in assigned.items()}
     level1 = catalog.SCORE_NOTE.sub("", text["level1"]) if "level1" in text else None
     level2 = catalog.SCORE_NOTE.sub("", text["level2"]) if "level2" in text else None
@@ -331,7 +350,17 @@ def read_indicator_row(tokens, roles, state, levels, page) -> None:
         levels["level1"], levels["level2"] = level1, None  # a new 一级 starts its own 二级 run
     if level2:
         levels["level2"] = level2
+        parent = catalog.LEVEL2_PARENT.get(level2)
+        filled = levels.get("level1")
+        if not level1 and parent and filled in catalog.LEVEL1_WORDS and filled != parent:
+            # the 一级 cell merged over these rows printed its text further down
+            levels["level1"] = parent
+            state.actions.append(f"{level2} under {filled}: 一级指标 taken as {parent}")
     if "indicator" not in text:
+        return
+    if not any(k in text for k in ("target", "actual", "weight", "score", "deviation_note")):
+        # a cell's text carried over a page break onto a row of its own: no indicator
+        state.actions.append(f"row fragment {' | '.join(t.text for t in tokens)!r} without values dropped")
         return
     if moved:
         state.actions.append(f"indicator row {text['indicator']!r}: cells realigned to {'/'.join(text)}")
@@ -368,6 +397,20 @@ def detached_fields(raw: RawTable, state: PerfState) -> None:
         state.fields["project_name"] = m.group(1)
 
 
+def drop_repeated_indicators(state: PerfState) -> None:
+    """An indicator row printed again word for word (a converter repeating rows at a page
+    break) is one indicator."""
+    seen, kept = set(), []
+    for ind in state.indicators:
+        key = tuple((k, v) for k, v in ind.items() if k != "page")
+        if key in seen:
+            state.actions.append(f"indicator row {ind['indicator']!r} repeated word for word: kept once")
+            continue
+        seen.add(key)
+        kept.append(ind)
+    state.indicators = kept
+
+
 def realign_performance(raw: RawTable, spec, table_id: int) -> tuple[dict[str, list[dict]], list[Finding], list[str]]:
     scope = "department" if spec.key == "department_performance" else "project"
     state = PerfState()
@@ -402,16 +445,22 @@ def realign_performance(raw: RawTable, spec, table_id: int) -> tuple[dict[str, l
             read_indicator_row(tokens, roles, state, levels, page)
         elif block == "goal":
             _read_goal(tokens, state)
+        elif block == "management":
+            small = [n for t in tokens if (n := parse_number(t.text)) is not None and 0 <= n <= 100]
+            state.other_scores += small[-1] if small else 0.0
     detached_fields(raw, state)
+    drop_repeated_indicators(state)
     unit = state.unit or raw.unit
     project = None if scope == "department" else state.fields.get("project_name")
     base = {"table_id": table_id, "scope": scope, "project_name": project}
     records = {
         "perf_projects": [{
-            **base, "implementing_unit": state.fields.get("implementing_unit"),
+            **base, "implementing_unit": state.fields.get("implementing_unit") or (
+                state.fields.get("department") if scope == "department" else None),
             "competent_department": state.fields.get("competent_department"), "unit": unit,
             "goal_expected": state.fields.get("goal_expected"), "goal_actual": state.fields.get("goal_actual"),
             "total_score": as_json_number(state.total_score), "page": raw.page,
+            "_other_scores": state.other_scores,  # internal: not a SPEC field, not stored
         }],
         "perf_funds": [{**base, **{k: as_json_number(v) if k not in ("funding_source", "page") else v
                                    for k, v in f.items() if k != "page"}, "unit": unit} for f in state.funds],

@@ -6,6 +6,7 @@ SCHEMA: dict[str, list[tuple[str, str]]] = {
     "documents": [
         ("document_id", "text"), ("source_uri", "text"), ("filename", "text"), ("department", "text"),
         ("year", "int"), ("pages", "int"), ("status", "text"), ("error", "text"), ("processed_at", "text"),
+        ("quality", "float"),  # beyond SPEC: mean quality of the document's tables
     ],
     "tables": [
         ("document_id", "text"), ("table_id", "int"), ("table_key", "text"), ("title", "text"),

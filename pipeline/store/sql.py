@@ -19,6 +19,18 @@ class SqlWarehouse(Warehouse):
             for name, cols in SCHEMA.items()
         }
         self.meta.create_all(self.engine)
+        self._add_missing_columns()
+
+    def _add_missing_columns(self) -> None:
+        """A warehouse made by an older version gains the columns added since."""
+        inspector = sa.inspect(self.engine)
+        with self.engine.begin() as con:
+            for name, cols in SCHEMA.items():
+                have = {c["name"] for c in inspector.get_columns(name)}
+                for col, kind in cols:
+                    if col not in have:
+                        sql_type = _TYPES[kind]().compile(dialect=self.engine.dialect)
+                        con.execute(sa.text(f'ALTER TABLE "{name}" ADD COLUMN "{col}" {sql_type}'))
 
     def replace_document(self, document_id: str, records: dict[str, list[dict]]) -> None:
         with self.engine.begin() as con:  # one transaction: all of the document or none

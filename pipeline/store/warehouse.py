@@ -44,8 +44,11 @@ class DuckDBWarehouse(Warehouse):
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         self.con = duckdb.connect(path)
-        for table in SCHEMA:
+        for table, columns in SCHEMA.items():
             self.con.execute(_create_sql(table))
+            # a warehouse made by an older version gains the columns added since
+            for col, kind in columns:
+                self.con.execute(f'ALTER TABLE "{table}" ADD COLUMN IF NOT EXISTS "{col}" {_SQL_TYPES[kind]}')
 
     def replace_document(self, document_id: str, records: dict[str, list[dict]]) -> None:
         con = self.con
@@ -55,8 +58,9 @@ class DuckDBWarehouse(Warehouse):
                 con.execute(f'DELETE FROM "{table}" WHERE document_id = ?', [document_id])
                 rows = [_row(table, r) for r in records.get(table, [])]
                 if rows:
+                    names = ", ".join(f'"{c}"' for c, _ in columns)
                     marks = ", ".join("?" for _ in columns)
-                    con.executemany(f'INSERT INTO "{table}" VALUES ({marks})', rows)
+                    con.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")

@@ -1,0 +1,127 @@
+"""Checks inside one table: row identities, the code hierarchy, totals, the two sides of a
+summary, and the arithmetic of performance tables."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from pipeline import catalog, identities
+
+TOLERANCE = identities.TOLERANCE_PER_TERM
+
+
+def fact_rows(records: dict[str, list[dict]]) -> dict[tuple, dict[str, dict]]:
+    """(table_id, section, row_label, subject_code, page) → column → fact, in table order."""
+    rows: dict[tuple, dict[str, dict]] = defaultdict(dict)
+    for f in records["fiscal_facts"]:
+        rows[(f["table_id"], f["section"], f["row_label"], f["subject_code"], f["page"])][f["column"]] = f
+    return rows
+
+
+def close(expected: float, actual: float, terms: int) -> bool:
+    return abs(expected - actual) <= TOLERANCE * max(terms, 1)
+
+
+def check_within_tables(records: dict[str, list[dict]], v) -> None:
+    rows = fact_rows(records)
+    keys = {t["table_id"]: t["table_key"] for t in records["tables"]}
+    for (table_id, section, label, code, page), cells in rows.items():
+        spec = catalog.BY_KEY[keys[table_id]]
+        values = {name: f["value"] for name, f in cells.items()}
+        for identity in spec.identities:
+            result = identities.evaluate(identity, values)
+            if result is None:
+                continue
+            v.ran(table_id)
+            if not result[0]:
+                v.warn("row_identity", f"{identity.total} ≠ {' + '.join(p for p in identity.parts if p in values)}",
+                       table_id, page, label, identity.total, result[1], result[2])
+    check_hierarchy(records, keys, v)
+    check_summary_sides(records, keys, v)
+    check_performance(records, v)
+
+
+def check_hierarchy(records, keys, v) -> None:
+    """类 = Σ款, 款 = Σ项 per column; the 合计 row = Σ 类 (per section where there are two)."""
+    by_table: dict[tuple, dict[str, dict[str, tuple]]] = defaultdict(lambda: defaultdict(dict))
+    totals: dict[tuple, dict[str, tuple]] = defaultdict(dict)
+    for f in records["fiscal_facts"]:
+        if keys[f["table_id"]] not in catalog.CODED_TABLES:
+            continue
+        group = (f["table_id"], f["section"])
+        if f["subject_code"]:
+            by_table[group][f["subject_code"]][f["column"]] = (f["value"], f["page"], f["row_label"])
+        elif f["row_label"] and (f["row_label"] in catalog.TOTAL_LABELS or f["row_label"].endswith("合计")):
+            totals[group][f["column"]] = (f["value"], f["page"], f["row_label"])
+    for (table_id, section), codes in by_table.items():
+        for code, cols in codes.items():
+            children = [c for c in codes if len(c) == len(code) + 2 and c.startswith(code)]
+            if children:
+                _compare_sum(v, table_id, cols, [codes[c] for c in children], f"{code} = Σ its subdivisions",
+                             "code_hierarchy")
+        classes = [c for c in codes if len(c) == 3]
+        if classes and (table_id, section) in totals and keys[table_id] != "general_budget_basic_expenditure":
+            _compare_sum(v, table_id, totals[(table_id, section)], [codes[c] for c in classes],
+                         "合计 = Σ classes", "table_total")
+        if keys[table_id] == "general_budget_basic_expenditure" and (table_id, section) in totals and classes:
+            _compare_sum(v, table_id, totals[(table_id, section)], [codes[c] for c in classes],
+                         f"{section}合计 = Σ classes", "table_total")
+
+
+def _compare_sum(v, table_id, parent: dict[str, tuple], children: list[dict[str, tuple]], what: str, check: str):
+    for column, (value, page, label) in parent.items():
+        parts = [c[column][0] for c in children if column in c]
+        if not parts:
+            continue
+        v.ran(table_id)
+        expected = round(sum(p or 0.0 for p in parts), 6)
+        if not close(expected, value or 0.0, sum(1 for p in parts if p)):
+            v.warn(check, what, table_id, page, label, column, expected, value)
+
+
+def check_summary_sides(records, keys, v) -> None:
+    """收入 总计 = 支出 总计 in the two summary tables."""
+    totals = defaultdict(dict)
+    for f in records["fiscal_facts"]:
+        if keys[f["table_id"]] in ("income_expenditure_summary", "fiscal_appropriation_summary") and f["row_label"] == "总计":
+            if f["column"] in ("决算数", "合计"):
+                totals[f["table_id"]].setdefault(f["section"], f)
+    for table_id, sides in totals.items():
+        if "收入" in sides and "支出" in sides:
+            v.ran(table_id)
+            income, spending = sides["收入"]["value"], sides["支出"]["value"]
+            if not close(income or 0.0, spending or 0.0, 1):
+                v.warn("summary_sides", "收入总计 ≠ 支出总计", table_id, sides["支出"]["page"], "总计", "决算数", income, spending)
+
+
+def check_performance(records, v) -> None:
+    """执行率 = 执行数 / 预算数; 得分 ≤ 分值; 总分 = Σ 得分 where the table prints one."""
+    for f in records["perf_funds"]:
+        budget = f["budget_full_year"] if f["budget_full_year"] is not None else f["budget_initial"]
+        if budget and f["executed"] is not None and f["execution_rate"] is not None:
+            v.ran(f["table_id"])
+            rate = f["executed"] / budget * 100
+            tolerance = (1.0 if float(f["execution_rate"]).is_integer() else 0.01) + 100 * 0.01 / abs(budget)
+            if abs(rate - f["execution_rate"]) > tolerance:
+                v.warn("execution_rate", f"执行率 ≠ 执行数 / 预算数 ({f['funding_source']})", f["table_id"], None,
+                       f["funding_source"], "execution_rate", round(rate, 2), f["execution_rate"])
+        _score_within_weight(v, f, f["funding_source"])
+    for f in records["perf_indicators"]:
+        _score_within_weight(v, f, f["indicator"])
+    scores = defaultdict(float)
+    for f in records["perf_indicators"] + records["perf_funds"]:
+        scores[f["table_id"]] += f["score"] or 0.0
+    for p in records["perf_projects"]:
+        if p["total_score"] is not None and p.get("_other_scores") is not None:
+            v.ran(p["table_id"])
+            expected = round(scores[p["table_id"]] + p["_other_scores"], 6)
+            if not close(expected, p["total_score"], 3):
+                v.warn("total_score", "总分 ≠ Σ 得分", p["table_id"], p["page"], p["project_name"], "total_score",
+                       expected, p["total_score"])
+
+
+def _score_within_weight(v, rec, label) -> None:
+    if rec.get("weight") is not None and rec.get("score") is not None:
+        v.ran(rec["table_id"])
+        if rec["score"] > rec["weight"] + 0.01:
+            v.warn("score_over_weight", f"得分 > 分值 ({label})", rec["table_id"], rec.get("page"), label, "score",
+                   rec["weight"], rec["score"])
