@@ -105,3 +105,15 @@ class TableResult:
     table: dict
     records: dict[str, list[dict]]
     findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass
+class TableView:
+    """What the report shows of a table: where it sits on its first page and what was read."""
+
+    table_id: int
+    page: int
+    bbox: BBox | None
+    cells: list[BBox]  # cell boxes on that page, page coordinates
+    grid: list[list[str]]
+    rotation: int = 0

@@ -15,7 +15,7 @@ from pathlib import Path
 from pipeline import catalog
 from pipeline.extract import DocumentError, extract_pdf
 from pipeline.extract.context import document_identity
-from pipeline.model import Finding, RawTable
+from pipeline.model import Finding, RawTable, TableView
 from pipeline.realign import realign_table
 from pipeline.realign.performance import realign_performance
 from pipeline.stitch import stitch_continued_tables
@@ -39,6 +39,8 @@ class Options:
 class DocumentResult:
     document_id: str
     records: dict[str, list[dict]] = field(default_factory=lambda: {name: [] for name in RECORD_TABLES})
+    views: list[TableView] = field(default_factory=list)  # for the report, not stored
+    path: str | None = None
 
     @property
     def document(self) -> dict:
@@ -51,6 +53,12 @@ def finding_record(document_id: str, f: Finding) -> dict:
         "check": f.check, "message": f.message, "row_label": f.row_label, "column": f.column,
         "expected": f.expected, "actual": f.actual,
     }
+
+
+def table_view(table_id: int, raw: RawTable) -> TableView:
+    first_page = [c.bbox for c in raw.cells if c.bbox and (c.page or raw.page) == raw.page]
+    bbox = raw.bbox if raw.bbox else None
+    return TableView(table_id, raw.page, bbox, first_page, [[c for c in row] for row in raw.grid()])
 
 
 def is_empty_fragment(table: RawTable) -> bool:
@@ -120,7 +128,7 @@ def process_document(path: Path, options: Options | None = None, source_uri: str
     else:
         read_error = None
     document_id = hashlib.sha256(data).hexdigest()
-    result = DocumentResult(document_id)
+    result = DocumentResult(document_id, path=str(path))
     doc = {
         "document_id": document_id, "source_uri": source_uri or str(path.resolve()), "filename": path.name,
         "department": None, "year": None, "pages": None, "status": "done", "error": None, "quality": None,
@@ -134,6 +142,7 @@ def process_document(path: Path, options: Options | None = None, source_uri: str
         tables = [t for t in extracted.tables if not is_empty_fragment(t)]
         dropped = len(extracted.tables) - len(tables)
         tables = stitch_continued_tables(tables)
+        result.views = [table_view(i, t) for i, t in enumerate(tables, start=1)]
         records, findings = build_records(document_id, tables)
         narrative = [text for page in extracted.page_text for _, text in page.lines]
         validation = validate_document(records, narrative)
@@ -166,6 +175,7 @@ def process_document(path: Path, options: Options | None = None, source_uri: str
 def _fail(result: DocumentResult, doc: dict, message: str) -> None:
     """A failed document keeps its `documents` row and one error finding, nothing else."""
     doc["status"], doc["error"] = "failed", message
+    result.views = []
     for name in RECORD_TABLES:
         result.records[name] = []
     result.records["quality_log"] = [finding_record(result.document_id, Finding("error", "document_failed", message))]

@@ -72,16 +72,18 @@ def run_inputs(inputs: list[str], out_dir: str | Path = "out", warehouse_url: st
     warehouse = open_warehouse(warehouse_url or f"duckdb:///{out / 'warehouse.duckdb'}")
     merged: dict[str, list[dict]] = {name: [] for name in RECORD_TABLES}
     results: list[DocumentResult] = []
+    sources = {}
     try:
         for result in process_all(files, options, workers):
             warehouse.replace_document(result.document_id, result.records)
             results.append(result)
+            sources[result.document_id] = (result.path, result.views)
             for name in RECORD_TABLES:
                 merged[name] += result.records[name]
     finally:
         warehouse.close()
     write_jsonl(out, merged)
-    write_report(out / "report.html", merged)
+    write_report(out / "report.html", merged, sources)
     statuses = [r.document["status"] for r in results]
     log = merged["quality_log"]
     return RunSummary(

@@ -980,10 +980,13 @@ def perf_a(d, p):
 
     ind_rows, recs = _indicator_block(p["indicators"], tail)
     rows += ind_rows
-    rows.append([C("总分", cs=6, al="c"), C(p["total"][0], al="c"), C(p["total"][1], al="c"), C(""), C("")])
+    # the seed's 资金管理情况 block is not drawn, so the 总分 is what the drawn rows add up to
+    weight = sum(r["weight"] or 0 for r in recs + funds)
+    total = round(sum(r["score"] or 0 for r in recs + funds), 2)
+    rows.append([C("总分", cs=6, al="c"), C(f"{weight:g}", al="c"), C(f"{total:g}", al="c"), C(""), C("")])
     proj = {"scope": "project", "project_name": p["name"], "implementing_unit": p["implementing"],
             "competent_department": p["competent"], "unit": "万元", "goal_expected": clean(p["goal"]),
-            "goal_actual": clean(p["actual_goal"]), "total_score": parse_num(p["total"][1]), "page": None}
+            "goal_actual": clean(p["actual_goal"]), "total_score": total, "page": None}
     rows[0][1].rec = proj
     t = Table("project_performance", "项目绩效自评表", "万元", widths, rows, size=7, kind="perf",
               pre=[[("项目绩效自评表", "c", 16)], [(f"（{d['year']}年度）", "c", 10)],

@@ -1,60 +1,138 @@
-"""Report: a self-contained report.html of a run (no network; every extracted string escaped).
+"""Report: one self-contained report.html for a run (no network; every extracted string escaped).
 
-Entry point: `write_report(path, records)`."""
+Entry point: `write_report(path, records, sources)`. Per run and per document: the counts,
+then per table a PNG of the page region with the detected cells drawn over it beside the table
+as extracted, its failed checks (expected against actual) and the repairs made to it."""
 from __future__ import annotations
 
-from collections import Counter
+import base64
+from collections import Counter, defaultdict
 from html import escape
 from pathlib import Path
 
-_STYLE = """body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:.5em 0}
-td,th{border:1px solid #bbb;padding:2px 6px;font-size:13px}th{background:#eee}.warning{background:#fff3cd}
-.error{background:#f8d7da}.failed{color:#b00}section{margin-bottom:2em}"""
+from pipeline.model import TableView
+
+MAX_ROWS = 80  # rows of an extracted table shown; the records hold them all
+ZOOM = 1.0
+
+_STYLE = """body{font-family:sans-serif;margin:2em;color:#222;max-width:1600px}
+table{border-collapse:collapse;margin:.4em 0}td,th{border:1px solid #bbb;padding:2px 5px;font-size:12px;vertical-align:top}
+th{background:#eee}.warning{background:#fff3cd}.error{background:#f8d7da}.info{color:#555}.failed{color:#b00}
+.card{display:flex;gap:1.5em;align-items:flex-start;border-top:1px solid #ccc;padding:.8em 0}
+.card img{max-width:720px;border:1px solid #999}.grid td{white-space:pre-wrap;max-width:260px}
+tr.flag td{background:#fff3cd}h3{margin:.2em 0}.meta{color:#555;font-size:13px}"""
 
 
 def _e(value) -> str:
     return escape("" if value is None else str(value))
 
 
-def _table(headers: list[str], rows: list[list], row_class=None) -> str:
+def _table(headers: list[str], rows: list[list], row_class=None, cls: str = "") -> str:
     head = "".join(f"<th>{_e(h)}</th>" for h in headers)
     body = []
     for i, row in enumerate(rows):
-        cls = f' class="{row_class(i)}"' if row_class and row_class(i) else ""
-        body.append(f"<tr{cls}>" + "".join(f"<td>{_e(v)}</td>" for v in row) + "</tr>")
-    return f"<table><tr>{head}</tr>{''.join(body)}</table>"
+        css = row_class(i) if row_class else ""
+        body.append(f"<tr class='{_e(css)}'>" + "".join(f"<td>{_e(v)}</td>" for v in row) + "</tr>")
+    return f"<table class='{cls}'><tr>{head}</tr>{''.join(body)}</table>"
 
 
-def render_report(records: dict[str, list[dict]]) -> str:
+def render_crop(pdf_path: str, view: TableView) -> str | None:
+    """The table's region of its first page as a base64 PNG, detected cells drawn in red."""
+    if view.bbox is None:
+        return None
+    try:
+        import cv2
+        import numpy as np
+        import pymupdf
+
+        x0, y0, x1, y1 = view.bbox
+        region = pymupdf.Rect(x0 - 8, y0 - 30, x1 + 8, y1 + 8)  # the title lines above the table too
+        with pymupdf.open(pdf_path) as doc:
+            page = doc[view.page - 1]
+            # a rotated page renders whole (the clip is in unrotated space); others just the region
+            clip = region & page.rect if not page.rotation else None
+            pix = page.get_pixmap(matrix=pymupdf.Matrix(ZOOM, ZOOM), clip=clip, alpha=False)
+        origin = (clip.x0, clip.y0) if clip is not None else (0.0, 0.0)
+        image = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width, pix.n)
+        image = cv2.cvtColor(image, cv2.COLOR_RGB2BGR) if pix.n == 3 else cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+
+        def px(x, y):
+            return int((x - origin[0]) * ZOOM), int((y - origin[1]) * ZOOM)
+
+        for cx0, cy0, cx1, cy1 in view.cells:
+            cv2.rectangle(image, px(cx0, cy0), px(cx1, cy1), (0, 0, 220), 1)
+        if clip is None:
+            (left, top), (right, bottom) = px(max(region.x0, 0), max(region.y0, 0)), px(region.x1, region.y1)
+            image = image[top:bottom, left:right]
+        crop = image
+        ok, png = cv2.imencode(".png", crop, [cv2.IMWRITE_PNG_COMPRESSION, 3])
+        return base64.b64encode(png.tobytes()).decode("ascii") if ok else None
+    except Exception:  # a report without one picture beats no report
+        return None
+
+
+def _findings_html(findings: list[dict]) -> str:
+    if not findings:
+        return "<p class='meta'>no findings</p>"
+    rows = [[f["severity"], f["check"], f["message"], f["row_label"], f["column"], f["expected"], f["actual"]]
+            for f in findings]
+    return _table(["severity", "check", "message", "row", "column", "expected", "actual"], rows,
+                  row_class=lambda i: findings[i]["severity"])
+
+
+def _table_card(table: dict, view: TableView | None, findings: list[dict], facts: int, source: str | None) -> str:
+    title = f"#{table['table_id']} {table['table_key']} — {table['title'] or '(untitled)'}"
+    meta = (f"pages {table['page_start']}–{table['page_end']} · unit {table['unit']} · source {table['source']} · "
+            f"{table['n_rows']}×{table['n_cols']} · {facts} facts · quality {table['quality']}")
+    image = render_crop(source, view) if (view and source and table["source"] != "text") else None
+    picture = (f"<img alt='page {table['page_start']} region' src='data:image/png;base64,{image}'>" if image
+               else "<p class='meta'>no page image (text dump)</p>" if table["source"] == "text"
+               else "<p class='meta'>no page image</p>")
+    flagged = {f["row_label"] for f in findings if f["severity"] != "info" and f["row_label"]}
+    grid_html = ""
+    if view:
+        rows = view.grid[:MAX_ROWS]
+        more = len(view.grid) - len(rows)
+        row_class = (lambda i: "flag" if any(l and l in "".join(rows[i]) for l in flagged) else "")
+        grid_html = _table([str(c + 1) for c in range(len(rows[0]) if rows else 0)], rows, row_class, "grid")
+        if more > 0:
+            grid_html += f"<p class='meta'>… {more} more rows</p>"
+    return (f"<div class='card' id='t{table['table_id']}' data-table-key='{_e(table['table_key'])}'>"
+            f"<div>{picture}</div><div><h3>{_e(title)}</h3><p class='meta'>{_e(meta)}</p>"
+            f"{_findings_html(findings)}{grid_html}</div></div>")
+
+
+def render_report(records: dict[str, list[dict]], sources: dict[str, tuple[str | None, list[TableView]]]) -> str:
     docs = records["documents"]
-    facts_by_table = Counter((f["document_id"], f["table_id"]) for f in records["fiscal_facts"])
     log = records["quality_log"]
+    facts_by_table = Counter((f["document_id"], f["table_id"]) for f in records["fiscal_facts"])
+    findings = defaultdict(list)
+    for f in log:
+        findings[(f["document_id"], f["table_id"])].append(f)
     severities = Counter(f["severity"] for f in log)
     parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>juesuan report</title><style>{_STYLE}</style></head><body>",
              "<h1>juesuan run report</h1>",
-             _table(["documents", "failed", "tables", "facts", "warnings", "errors"],
-                    [[len(docs), sum(d["status"] == "failed" for d in docs), len(records["tables"]),
-                      len(records["fiscal_facts"]), severities["warning"], severities["error"]]])]
+             _table(["documents", "failed", "partial", "tables", "facts", "warnings", "errors"],
+                    [[len(docs), sum(d["status"] == "failed" for d in docs), sum(d["status"] == "partial" for d in docs),
+                      len(records["tables"]), len(records["fiscal_facts"]), severities["warning"], severities["error"]]])]
     for doc in docs:
         did = doc["document_id"]
-        parts.append(f"<section><h2 class='{_e(doc['status'])}'>{_e(doc['filename'])}</h2>")
-        parts.append(_table(["department", "year", "pages", "status", "error"],
-                            [[doc["department"], doc["year"], doc["pages"], doc["status"], doc["error"]]]))
+        source, views = sources.get(did, (None, []))
+        by_id = {v.table_id: v for v in views}
         tables = [t for t in records["tables"] if t["document_id"] == did]
-        parts.append(_table(["#", "table_key", "title", "pages", "unit", "source", "rows×cols", "facts", "quality"],
-                            [[t["table_id"], t["table_key"], t["title"], f"{t['page_start']}–{t['page_end']}", t["unit"],
-                              t["source"], f"{t['n_rows']}×{t['n_cols']}", facts_by_table[(did, t["table_id"])], t["quality"]]
-                             for t in tables]))
-        findings = [f for f in log if f["document_id"] == did]
-        if findings:
-            parts.append(_table(["severity", "table", "page", "check", "message", "expected", "actual"],
-                                [[f["severity"], f["table_id"], f["page"], f["check"], f["message"], f["expected"], f["actual"]]
-                                 for f in findings], row_class=lambda i: findings[i]["severity"]))
+        parts.append(f"<section class='document' id='d{did[:12]}'><h2 class='{_e(doc['status'])}'>{_e(doc['filename'])}</h2>")
+        parts.append(_table(["department", "year", "pages", "status", "quality", "tables", "error"],
+                            [[doc["department"], doc["year"], doc["pages"], doc["status"], doc.get("quality"),
+                              len(tables), doc["error"]]]))
+        parts.append(_findings_html(findings[(did, None)]))
+        for table in tables:
+            tid = table["table_id"]
+            parts.append(_table_card(table, by_id.get(tid), findings[(did, tid)], facts_by_table[(did, tid)], source))
         parts.append("</section>")
     parts.append("</body></html>")
     return "\n".join(parts)
 
 
-def write_report(path: Path, records: dict[str, list[dict]]) -> None:
+def write_report(path: Path, records: dict[str, list[dict]], sources: dict | None = None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_report(records), encoding="utf-8")
+    path.write_text(render_report(records, sources or {}), encoding="utf-8")

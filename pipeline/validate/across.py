@@ -42,14 +42,20 @@ PAIRS = (
 )
 
 
+def in_wan(units: dict[int, str], fact: dict) -> float:
+    """A fact's value in 万元, whatever unit its table states (tables of one document differ)."""
+    return (fact["value"] or 0.0) * (1e-4 if units.get(fact["table_id"]) == "元" else 1.0)
+
+
 def check_across_tables(records, v) -> None:
-    keys = {t["table_id"]: t["table_key"] for t in records["tables"]}
+    keys = {f["table_id"]: f["table_key"] for f in records["fiscal_facts"]}
+    units = {t["table_id"]: t["unit"] for t in records["tables"]}
     for what, a_sel, b_sel in PAIRS:
         a = first_value(pick(records, keys, **a_sel))
         b = first_value(pick(records, keys, **b_sel))
         if a and b:
             v.ran(a["table_id"])
-            if not close(a["value"] or 0.0, b["value"] or 0.0, 1):
+            if not close(in_wan(units, a), in_wan(units, b), 1):
                 v.warn("cross_table", what, a["table_id"], a["page"], a["row_label"], a["column"], b["value"], a["value"])
     # each 类 of the expenditure table = its line on the 支出 side of the summary
     summary = {f["row_label"]: f for f in pick(records, keys, "income_expenditure_summary", section="支出", column="决算数")}
@@ -57,7 +63,7 @@ def check_across_tables(records, v) -> None:
         other = summary.get(f["row_label"])
         if other:
             v.ran(f["table_id"])
-            if not close(f["value"] or 0.0, other["value"] or 0.0, 1):
+            if not close(in_wan(units, f), in_wan(units, other), 1):
                 v.warn("cross_table", f"class {f['subject_code']} = its line in the summary", f["table_id"], f["page"],
                        f["row_label"], f["column"], other["value"], f["value"])
     # basic expenditure total = 基本支出 of the general-budget expenditure table
@@ -68,7 +74,7 @@ def check_across_tables(records, v) -> None:
     target = first_value(pick(records, keys, "general_budget_expenditure", label="合计", column="基本支出"))
     if parts and target:
         v.ran(target["table_id"])
-        total = round(sum(f["value"] or 0.0 for f in parts), 6)
-        if not close(total, target["value"] or 0.0, len(parts)):
+        total = round(sum(in_wan(units, f) for f in parts), 6)
+        if not close(total, in_wan(units, target), len(parts)):
             v.warn("cross_table", "basic expenditure total = general-budget 基本支出", parts[0]["table_id"], parts[0]["page"],
                    "合计", "决算数", target["value"], total)

@@ -53,13 +53,12 @@ def table_value_in_wan(records, table_id: int, value: float) -> float:
 def check_narrative(records, narrative: list[str], v) -> None:
     """Amounts the text states against the cells they describe (the text speaks in 万元)."""
     text = compact("".join(narrative))
-    keys = {t["table_id"]: t["table_key"] for t in records["tables"]}
     for pattern, key, section, label, column in catalog.NARRATIVE_AMOUNTS:
         m = re.search(pattern, text)
         if not m:
             continue
         stated = parse_number(m.group("amount"))
-        facts = [f for f in records["fiscal_facts"] if keys[f["table_id"]] == key and f["section"] == section
+        facts = [f for f in records["fiscal_facts"] if f["table_key"] == key and f["section"] == section
                  and f["row_label"] == label and f["column"] == column]
         if not facts or stated is None:
             continue

@@ -10,10 +10,10 @@ TOLERANCE = identities.TOLERANCE_PER_TERM
 
 
 def fact_rows(records: dict[str, list[dict]]) -> dict[tuple, dict[str, dict]]:
-    """(table_id, section, row_label, subject_code, page) → column → fact, in table order."""
+    """(table_id, table_key, section, row_label, subject_code, page) → column → fact."""
     rows: dict[tuple, dict[str, dict]] = defaultdict(dict)
     for f in records["fiscal_facts"]:
-        rows[(f["table_id"], f["section"], f["row_label"], f["subject_code"], f["page"])][f["column"]] = f
+        rows[(f["table_id"], f["table_key"], f["section"], f["row_label"], f["subject_code"], f["page"])][f["column"]] = f
     return rows
 
 
@@ -23,9 +23,9 @@ def close(expected: float, actual: float, terms: int) -> bool:
 
 def check_within_tables(records: dict[str, list[dict]], v) -> None:
     rows = fact_rows(records)
-    keys = {t["table_id"]: t["table_key"] for t in records["tables"]}
-    for (table_id, section, label, code, page), cells in rows.items():
-        spec = catalog.BY_KEY[keys[table_id]]
+    keys = {f["table_id"]: f["table_key"] for f in records["fiscal_facts"]}
+    for (table_id, table_key, section, label, code, page), cells in rows.items():
+        spec = catalog.BY_KEY[table_key]
         values = {name: f["value"] for name, f in cells.items()}
         for identity in spec.identities:
             result = identities.evaluate(identity, values)
