@@ -46,7 +46,7 @@ def render_crop(pdf_path: str, view: TableView) -> str | None:
         import pymupdf
 
         x0, y0, x1, y1 = view.bbox
-        region = pymupdf.Rect(x0 - 8, y0 - 30, x1 + 8, y1 + 8)  # the title lines above the table too
+        region = pymupdf.Rect(x0 - 8, y0 - 48, x1 + 8, y1 + 8)  # the title lines above the table too
         with pymupdf.open(pdf_path) as doc:
             page = doc[view.page - 1]
             # a rotated page renders whole (the clip is in unrotated space); others just the region
