@@ -193,6 +193,9 @@ COLUMN_NUMBER_ROW = re.compile(r"^栏次(合计|总计)?$")
 COLUMN_NUMBER_WITH_LABEL = re.compile(r"^栏次(合计|总计)$")
 CODE_PART_WORDS = {"类", "款", "项"}
 TOTAL_LABELS = {"合计", "总计"}
+# Totals rows of a 收入 | 支出 summary name both halves alike, but for these words
+TWIN_TOTAL = re.compile(r"合计$|总计$|结转和结余$|财政拨款$")
+TWIN_WORDS = (("本年支出合计", "本年收入合计"), ("年末", "年初"))
 # Words that only ever label columns; found in a data row they are header, not data.
 HEADER_WORDS = CODE_PART_WORDS | {"栏次", "行次"}
 

@@ -10,7 +10,7 @@ import re
 from pipeline import catalog
 from pipeline.catalog import TableSpec
 from pipeline.model import Finding, RawTable
-from pipeline.numbers import as_json_number, clean_text, is_null_marker, parse_number
+from pipeline.numbers import as_json_number, clean_text, is_figure, is_null_marker, parse_number
 from pipeline.realign.header import Column, column_role, find_body_start, header_paths, realign_header_to_body
 from pipeline.realign.naming import figures_under_code_header, repair_names
 from pipeline.realign.rows import join_split_numbers, realign_row
@@ -118,9 +118,31 @@ def realign_table(raw: RawTable, spec: TableSpec, table_id: int) -> tuple[list[d
                 if done:
                     names[r] = cells
                     actions.append(done)
-        for group in column_groups(columns):
+        groups = column_groups(columns)
+        borrowed = borrow_twin_label(spec, names[r], groups)
+        if borrowed:
+            actions.append(borrowed)
+        for group in groups:
             facts += _group_facts(spec, raw, table_id, r, cells, names[r], group, findings)
     return facts, findings, actions
+
+
+def borrow_twin_label(spec: TableSpec, names: list[str], groups: list[list[Column]]) -> str | None:
+    """A summary's 收入 half printed a figure without its name on a totals row: the name comes
+    from the 支出 half of the same row (本年支出合计 → 本年收入合计, 年末 → 年初; 总计 stays)."""
+    if len(groups) != 2 or spec.sections[:2] != ("收入", "支出"):
+        return None
+    left, right = groups
+    left_labels = [c for c in left if c.role == "label"]
+    right_label = row_label(names, right)
+    has_figure = any(c.role == "value" and is_figure(names[c.index]) for c in left)
+    if not left_labels or row_label(names, left) or not has_figure or not catalog.TWIN_TOTAL.search(right_label):
+        return None
+    label = right_label
+    for spent, received in catalog.TWIN_WORDS:
+        label = label.replace(spent, received)
+    names[left_labels[0].index] = label
+    return f"收入 row without a name takes {label!r} from its 支出 twin {right_label!r}"
 
 
 def _group_facts(spec, raw, table_id, r, cells, names, group, findings) -> list[dict]:
