@@ -172,4 +172,5 @@ def realign_row(cells: list[str], columns: list[Column], spec: TableSpec) -> tup
     _, (best_name, best) = max(options, key=rank)
     if best is cells:
         return cells, None
-    return best, f"row {' | '.join(clean_text(t) for t in cells if clean_text(t))!r}: {best_name}"
+    shown = lambda row: " | ".join(clean_text(t) or "·" for t in row).rstrip(" |·")  # noqa: E731
+    return best, f"row {shown(cells)!r}: {best_name} → {shown(best)!r}"
