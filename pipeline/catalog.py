@@ -263,7 +263,7 @@ PERF_KEYS: tuple[tuple[str, str], ...] = (
     ("project_name", r"项目名称[:：]?"),
     ("implementing_unit", r"(项目)?实施单位[:：]?"),
     ("competent_department", r"主管部门[:：]?"),
-    ("department", r"(部门名称|单位名称)[:：]?"),
+    ("department", r"(部门名称|单位名称|部门[(（]单位[)）]名称|单位[(（]部门[)）]名称)[:：]?"),
     ("goal_expected", r"年度目标[:：]?"),
     ("goal_actual", r"绩效目标实际完成情况[:：]?"),
     ("amount", r"项目金额[:：]?"),
@@ -317,6 +317,8 @@ LEVEL2_PARENT = {
     "经济效益指标": "效益指标", "社会效益指标": "效益指标", "生态效益指标": "效益指标", "可持续影响指标": "效益指标",
     "服务对象满意度指标": "满意度指标", "社会公众或服务对象满意度指标": "满意度指标",
 }
+# The 指标分类 column's values (绩效基本型 / 绩效创新型): never a target or a name
+PERF_CATEGORY_VALUE = re.compile(r"^绩效(基本|创新)型$")
 SCORE_NOTE = re.compile(r"[(（]\s*\d+(\.\d+)?\s*分\s*[)）]$")
 PERF_BLOCKS: tuple[tuple[str, str], ...] = (
     ("goal", r"^(年度总体目标|年度履职目标|预期目标|总体目标)|实际完成情况$"),

@@ -79,6 +79,20 @@ def has_heading(table: RawTable) -> bool:
     return table.title is not None
 
 
+_DEPARTMENT_KEY = re.compile(r"^(部门|单位)([(（](单位|部门)[)）])?名称[:：]?$")
+
+
+def department_in_cells(tables: list[RawTable]) -> str | None:
+    """`部门名称 | 某某局` printed as a form row inside a table (绩效自评表)."""
+    for table in tables:
+        for row in table.grid()[:4]:
+            texts = ["".join(t.split()) for t in row if t.strip()]
+            for key, value in zip(texts, texts[1:]):
+                if _DEPARTMENT_KEY.match(key) and len(value) >= 5:  # a name, not a header word
+                    return value
+    return None
+
+
 def document_identity(page_texts: list[PageText], tables: list[RawTable]) -> tuple[str | None, int | None]:
     """Department and year: a `部门名称：` line where there is one, else the cover title
     (`某某区财政局2024年度部门决算` → department before the year)."""
@@ -99,4 +113,5 @@ def document_identity(page_texts: list[PageText], tables: list[RawTable]) -> tup
     if m:
         department = department or m.group(1)
         year = year or int(m.group(2))
+    department = department or department_in_cells(tables)
     return department, year

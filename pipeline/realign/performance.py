@@ -97,6 +97,8 @@ def perf_fit_in_place(text: str, role: str) -> float:
 
 def perf_fit(text: str, role: str) -> float:
     """How well a token's text suits a role: > 0 fits, < 0 does not."""
+    if catalog.PERF_CATEGORY_VALUE.match(text):
+        return 3.0 if role == "category" else -3.0
     number = parse_number(text)
     null = is_null_marker(text)
     percent = bool(_PERCENT.search(text)) and number is not None
@@ -358,7 +360,7 @@ def read_indicator_row(tokens, roles, state, levels, page) -> None:
             state.actions.append(f"{level2} under {filled}: 一级指标 taken as {parent}")
     if "indicator" not in text:
         return
-    if not any(k in text for k in ("target", "actual", "weight", "score", "deviation_note")):
+    if not any(k in text for k in ("target", "actual", "weight", "score", "deviation_note", "criteria", "category")):
         # a cell's text carried over a page break onto a row of its own: no indicator
         state.actions.append(f"row fragment {' | '.join(t.text for t in tokens)!r} without values dropped")
         return
