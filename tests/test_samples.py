@@ -63,3 +63,18 @@ def test_run_samples_exits_zero_and_writes_everything(tmp_path, capsys):
     assert len(docs) == len(list(SAMPLES.rglob("*.pdf")))
     assert not [d for d in docs if d["status"] == "failed"]
     assert (tmp_path / "report.html").stat().st_size > 1000
+
+
+def test_mixed_document_yields_one_consistent_set_of_tables():
+    """Native and scanned pages in one PDF: each page read its own way, one set of tables."""
+    pdf = SAMPLES / "mixed" / "dept_c_2023_mixed.pdf"
+    truth = truth_of(pdf)
+    result = process_document(pdf)
+    tables = result.records["tables"]
+    assert [(t["table_key"], t["page_start"], t["page_end"]) for t in tables] == [
+        (t["table_key"], t["page_start"], t["page_end"]) for t in truth["tables"]]
+    assert {t["source"] for t in tables} == {"native", "ocr"}
+    ocr_pages = {f["page"] for f in result.records["quality_log"] if f["check"] == "page_ocr"}
+    assert ocr_pages == set(truth["scanned_pages"])
+    assert as_counter(result.records["fiscal_facts"], FACT_KEY) == as_counter(truth["fiscal_facts"], FACT_KEY)
+    assert not [f for f in result.records["quality_log"] if f["severity"] != "info"]

@@ -39,13 +39,20 @@ def extract_pdf(data: bytes, ocr: str = "auto", extractor: str = "native", passw
     for index, page in enumerate(doc):
         page_no = index + 1
         decision = classify_page(page, page_no)
-        if decision.kind == "ocr" and ocr == "never":
+        use_ocr = ocr == "always" or decision.kind == "ocr"
+        if use_ocr and ocr == "never":
             findings.append(Finding("error", "page_unreadable", f"page {page_no}: {decision.reason}; OCR disabled (--ocr never)", page_no))
             continue
-        if decision.kind == "ocr" or ocr == "always":
-            findings.append(Finding("error", "page_unreadable", f"page {page_no}: {decision.reason}; no OCR engine available", page_no))
-            continue
-        if extractor == "camelot":
+        if use_ocr:
+            from pipeline.ocr import extract_page_ocr  # the engine loads only for documents that need it
+
+            page_tables, page_text = extract_page_ocr(page, page_no)
+            why = "--ocr always" if ocr == "always" and decision.kind != "ocr" else decision.reason
+            if page_tables or page_text.lines:
+                findings.append(Finding("info", "page_ocr", f"page {page_no} read by OCR: {why}", page_no))
+            else:
+                findings.append(Finding("error", "page_unreadable", f"page {page_no}: {why}; OCR found no text", page_no))
+        elif extractor == "camelot":
             from pipeline.extract.camelot_backend import extract_page_camelot
 
             page_tables, page_text = extract_page_camelot(data, page, page_no)

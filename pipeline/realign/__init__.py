@@ -111,7 +111,7 @@ def realign_table(raw: RawTable, spec: TableSpec, table_id: int) -> tuple[list[d
         if r in skip_rows:
             continue
         cells = grid[r]
-        if raw.source != "native":  # ruled PDF cells cannot slide; dumps and OCR rows can
+        if raw.source == "text":  # cells of a ruled grid (native or OCR) cannot slide; a dump's can
             cells, joined = join_split_numbers(cells)
             cells, action = realign_row(cells, columns, spec)
             for done in (joined, action):
