@@ -38,6 +38,7 @@ import warnings
 
 import pymupdf
 
+from pipeline.extract.geometry import merge_cells
 from pipeline.extract.native import page_chars, text_lines
 from pipeline.model import Cell, PageText, RawTable
 
@@ -144,33 +145,11 @@ def _merge_groups(cells) -> list[tuple[int, int, int, int, list[tuple[int, int]]
     bottom edge the cell below (vspan); a group is reported by its bounding rectangle, anchored
     top-left, as native's grid does."""
     nr, nc = len(cells), len(cells[0]) if cells else 0
-    parent = list(range(nr * nc))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for r in range(nr):
-        for c in range(nc):
-            cell = cells[r][c]
-            if c + 1 < nc and not (cell.right and cells[r][c + 1].left):
-                parent[find(r * nc + c + 1)] = find(r * nc + c)
-            if r + 1 < nr and not (cell.bottom and cells[r + 1][c].top):
-                parent[find((r + 1) * nc + c)] = find(r * nc + c)
-    groups: dict[int, list[tuple[int, int]]] = {}
-    for r in range(nr):
-        for c in range(nc):
-            groups.setdefault(find(r * nc + c), []).append((r, c))
-    out = []
-    for members in groups.values():
-        rows = [m[0] for m in members]
-        cols = [m[1] for m in members]
-        r0, c0 = min(rows), min(cols)
-        out.append((r0, c0, max(rows) - r0 + 1, max(cols) - c0 + 1, sorted(members)))
-    out.sort(key=lambda g: (g[0], g[1]))
-    return out
+    return merge_cells(
+        nr, nc,
+        lambda r, c: not (cells[r][c].right and cells[r][c + 1].left),
+        lambda r, c: not (cells[r][c].bottom and cells[r + 1][c].top),
+    )
 
 
 def _clean(text: str) -> str:

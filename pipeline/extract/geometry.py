@@ -136,13 +136,12 @@ def _covered(segs: list[Segment], pos: float, lo: float, hi: float) -> bool:
     return got >= need
 
 
-def build_grid(hs: list[Segment], vs: list[Segment]) -> Grid | None:
-    """Elementary grid of one region, with cells merged where no ruling separates them."""
-    xs = cluster_positions([v.pos for v in vs])
-    ys = cluster_positions([h.pos for h in hs])
-    if len(xs) < 2 or len(ys) < 2:
-        return None
-    nr, nc = len(ys) - 1, len(xs) - 1
+def merge_cells(nr: int, nc: int, open_right, open_below) -> list[tuple[int, int, int, int, list[tuple[int, int]]]]:
+    """Elementary cells joined where nothing separates them (`open_right(r, c)`: no border
+    between (r, c) and (r, c+1); `open_below(r, c)` likewise downwards) → (row, col, row_span,
+    col_span, members) per merged cell, top-left anchored, in reading order. A merged cell is a
+    rectangle; a region that is not (an outer frame drawn around title and table leaves an L of
+    unruled space) is split into its rows' horizontal runs."""
     parent = list(range(nr * nc))
 
     def find(i):
@@ -153,22 +152,20 @@ def build_grid(hs: list[Segment], vs: list[Segment]) -> Grid | None:
 
     for r in range(nr):
         for c in range(nc):
-            if c + 1 < nc and not _covered(vs, xs[c + 1], ys[r], ys[r + 1]):
+            if c + 1 < nc and open_right(r, c):
                 parent[find(r * nc + c + 1)] = find(r * nc + c)
-            if r + 1 < nr and not _covered(hs, ys[r + 1], xs[c], xs[c + 1]):
+            if r + 1 < nr and open_below(r, c):
                 parent[find((r + 1) * nc + c)] = find(r * nc + c)
     groups: dict[int, list[tuple[int, int]]] = {}
     for r in range(nr):
         for c in range(nc):
             groups.setdefault(find(r * nc + c), []).append((r, c))
-    # A merged cell is a rectangle. A region that is not (an outer frame drawn around title
-    # and table leaves an L of unruled space) is split into its rows' horizontal runs.
     boxes: list[tuple[int, int, int, int, list[tuple[int, int]]]] = []
     for members in groups.values():
         r0, r1 = min(r for r, _ in members), max(r for r, _ in members)
         c0, c1 = min(c for _, c in members), max(c for _, c in members)
         if len(members) == (r1 - r0 + 1) * (c1 - c0 + 1):
-            boxes.append((r0, c0, r1 - r0 + 1, c1 - c0 + 1, members))
+            boxes.append((r0, c0, r1 - r0 + 1, c1 - c0 + 1, sorted(members)))
             continue
         for r in range(r0, r1 + 1):
             cols = sorted(c for rr, c in members if rr == r)
@@ -181,6 +178,21 @@ def build_grid(hs: list[Segment], vs: list[Segment]) -> Grid | None:
                 if c is not None:
                     prev = c
     boxes.sort()
+    return boxes
+
+
+def build_grid(hs: list[Segment], vs: list[Segment]) -> Grid | None:
+    """Elementary grid of one region, with cells merged where no ruling separates them."""
+    xs = cluster_positions([v.pos for v in vs])
+    ys = cluster_positions([h.pos for h in hs])
+    if len(xs) < 2 or len(ys) < 2:
+        return None
+    nr, nc = len(ys) - 1, len(xs) - 1
+    boxes = merge_cells(
+        nr, nc,
+        lambda r, c: not _covered(vs, xs[c + 1], ys[r], ys[r + 1]),
+        lambda r, c: not _covered(hs, ys[r + 1], xs[c], xs[c + 1]),
+    )
     cells = [(r0, c0, rs, cs) for r0, c0, rs, cs, _ in boxes]
     owner_of = {rc: i for i, box in enumerate(boxes) for rc in box[4]}
     owner = [[owner_of[(r, c)] for c in range(nc)] for r in range(nr)]
