@@ -22,3 +22,16 @@ def putuo_result():
     if not PUTUO.exists():
         pytest.skip("corpus PDF not present")
     return process_document(PUTUO)
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A real PostgreSQL server on loopback for the session (skipped where none is installed)."""
+    from pg import PostgresServer
+
+    server = PostgresServer()
+    if not server.available:
+        pytest.skip("PostgreSQL is not installed (.ci/run installs it)")
+    url = server.start()
+    yield url
+    server.stop()
