@@ -117,7 +117,10 @@ def extract_tables(path: Path, data: bytes, options: Options):
     return extract_pdf(data, ocr=options.ocr, extractor=options.extractor, password=options.password)
 
 
-def process_document(path: Path, options: Options | None = None, source_uri: str | None = None) -> DocumentResult:
+def process_document(path: Path, options: Options | None = None, source_uri: str | None = None,
+                     source_name: str | None = None, filename: str | None = None) -> DocumentResult:
+    """`source_uri` / `source_name` / `filename` describe where a fetched document came from
+    (its stored path is content-addressed); a local file defaults to its own path and name."""
     options = options or Options()
     path = Path(path)
     try:
@@ -130,7 +133,8 @@ def process_document(path: Path, options: Options | None = None, source_uri: str
     document_id = hashlib.sha256(data).hexdigest()
     result = DocumentResult(document_id, path=str(path))
     doc = {
-        "document_id": document_id, "source_uri": source_uri or str(path.resolve()), "filename": path.name,
+        "document_id": document_id, "source_uri": source_uri or str(path.resolve()), "source_name": source_name,
+        "filename": filename or path.name,
         "department": None, "year": None, "pages": None, "status": "done", "error": None, "quality": None,
         "processed_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }

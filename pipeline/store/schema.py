@@ -7,6 +7,7 @@ SCHEMA: dict[str, list[tuple[str, str]]] = {
         ("document_id", "text"), ("source_uri", "text"), ("filename", "text"), ("department", "text"),
         ("year", "int"), ("pages", "int"), ("status", "text"), ("error", "text"), ("processed_at", "text"),
         ("quality", "float"),  # beyond SPEC: mean quality of the document's tables
+        ("source_name", "text"),  # the crawl source's name (SPEC: kept in documents.source_name)
     ],
     "tables": [
         ("document_id", "text"), ("table_id", "int"), ("table_key", "text"), ("title", "text"),
@@ -39,3 +40,11 @@ SCHEMA: dict[str, list[tuple[str, str]]] = {
         ("message", "text"), ("row_label", "text"), ("column", "text"), ("expected", "json"), ("actual", "json"),
     ],
 }
+
+# The document registry of crawls: one row per URL (not a record table of SPEC, not in JSONL).
+REGISTRY: list[tuple[str, str]] = [
+    ("url", "text"), ("sha256", "text"), ("source_name", "text"), ("status", "text"), ("attempts", "int"),
+    ("last_error", "text"), ("etag", "text"), ("last_modified", "text"), ("discovered_at", "text"),
+    ("updated_at", "text"),
+]
+REGISTRY_STATUSES = ("discovered", "fetched", "processed", "failed")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from pipeline.store.schema import SCHEMA
+from pipeline.store.schema import REGISTRY, SCHEMA
 from pipeline.store.warehouse import Warehouse, _row
 
 _TYPES = {"text": sa.Text, "int": sa.BigInteger, "float": sa.Float, "json": sa.Text}
@@ -18,6 +18,8 @@ class SqlWarehouse(Warehouse):
                            sa.Index(f"ix_{name}_document_id", "document_id"))
             for name, cols in SCHEMA.items()
         }
+        self.tables["registry"] = sa.Table("registry", self.meta, *(sa.Column(c, _TYPES[k]()) for c, k in REGISTRY),
+                                           sa.Index("ix_registry_url", "url"))
         self.meta.create_all(self.engine)
         self._add_missing_columns()
 
@@ -39,6 +41,12 @@ class SqlWarehouse(Warehouse):
                 rows = [dict(zip([c for c, _ in SCHEMA[name]], _row(name, r))) for r in records.get(name, [])]
                 if rows:
                     con.execute(table.insert(), rows)
+
+    def register(self, entry: dict) -> None:
+        table = self.tables["registry"]
+        with self.engine.begin() as con:
+            con.execute(table.delete().where(table.c.url == entry["url"]))
+            con.execute(table.insert(), [{c: entry.get(c) for c, _ in REGISTRY}])
 
     def rows(self, table: str) -> list[dict]:
         with self.engine.connect() as con:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pipeline.store.schema import SCHEMA
+from pipeline.store.schema import REGISTRY, SCHEMA
 
 _SQL_TYPES = {"text": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "json": "VARCHAR"}
 
@@ -19,8 +19,8 @@ def _row(table: str, rec: dict) -> tuple:
     return tuple(out)
 
 
-def _create_sql(table: str) -> str:
-    cols = ", ".join(f'"{c}" {_SQL_TYPES[k]}' for c, k in SCHEMA[table])
+def _create_sql(table: str, columns=None) -> str:
+    cols = ", ".join(f'"{c}" {_SQL_TYPES[k]}' for c, k in (columns or SCHEMA[table]))
     return f'CREATE TABLE IF NOT EXISTS "{table}" ({cols})'
 
 
@@ -33,6 +33,16 @@ class Warehouse:
     def rows(self, table: str) -> list[dict]:
         raise NotImplementedError
 
+    def register(self, entry: dict) -> None:
+        """Insert or update a registry row (keyed by url)."""
+        raise NotImplementedError
+
+    def registry(self, status: str | None = None) -> list[dict]:
+        return [r for r in self.rows("registry") if status is None or r["status"] == status]
+
+    def registry_entry(self, url: str) -> dict | None:
+        return next((r for r in self.rows("registry") if r["url"] == url), None)
+
     def close(self) -> None:
         pass
 
@@ -44,6 +54,7 @@ class DuckDBWarehouse(Warehouse):
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         self.con = duckdb.connect(path)
+        self.con.execute(_create_sql("registry", REGISTRY))
         for table, columns in SCHEMA.items():
             self.con.execute(_create_sql(table))
             # a warehouse made by an older version gains the columns added since
@@ -65,6 +76,14 @@ class DuckDBWarehouse(Warehouse):
         except Exception:
             con.execute("ROLLBACK")
             raise
+
+    def register(self, entry: dict) -> None:
+        names = [c for c, _ in REGISTRY]
+        self.con.execute("BEGIN TRANSACTION")
+        self.con.execute('DELETE FROM "registry" WHERE url = ?', [entry["url"]])
+        self.con.execute(f'INSERT INTO "registry" ({", ".join(names)}) VALUES ({", ".join("?" for _ in names)})',
+                         [entry.get(c) for c in names])
+        self.con.execute("COMMIT")
 
     def rows(self, table: str) -> list[dict]:
         cur = self.con.execute(f'SELECT * FROM "{table}"')
