@@ -36,7 +36,8 @@ class SqlWarehouse(Warehouse):
 
     def replace_document(self, document_id: str, records: dict[str, list[dict]]) -> None:
         with self.engine.begin() as con:  # one transaction: all of the document or none
-            for name, table in self.tables.items():
+            for name in SCHEMA:
+                table = self.tables[name]
                 con.execute(table.delete().where(table.c.document_id == document_id))
                 rows = [dict(zip([c for c, _ in SCHEMA[name]], _row(name, r))) for r in records.get(name, [])]
                 if rows:
