@@ -21,7 +21,33 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--extractor", choices=("native", "camelot"), default="native",
                      help="native (rulings + characters) or camelot lattice, the reference backend")
     run.add_argument("--password", default=None, help="password for encrypted PDFs")
+    for name, help_text in (("crawl", "crawl the sources file's portals and process new documents (Prefect flow)"),
+                            ("rerun-failed", "fetch and process again the documents that failed (Prefect flow)"),
+                            ("serve", "serve the scheduled crawl deployment (cron from the sources file)")):
+        cmd = sub.add_parser(name, help=help_text)
+        cmd.add_argument("--sources", required=True, help="sources YAML (SPEC: Commands)")
+        cmd.add_argument("--out", default="out")
+        cmd.add_argument("--warehouse", default=None)
+        if name != "serve":
+            cmd.add_argument("--ocr", choices=("auto", "always", "never"), default="auto")
     return parser
+
+
+def run_flow_command(args) -> int:
+    """crawl / rerun-failed / serve: the Prefect flows in `flows/crawl.py`."""
+    from flows import crawl as flows
+
+    try:
+        if args.command == "serve":
+            flows.serve_crawl(args.sources, args.out, args.warehouse)
+            return 0
+        flow = flows.crawl_flow if args.command == "crawl" else flows.rerun_failed_flow
+        summary = flow(sources=args.sources, out=args.out, warehouse=args.warehouse, ocr=args.ocr)
+    except (OSError, ValueError) as exc:
+        print(f"juesuan: {exc}", file=sys.stderr)
+        return 2
+    print(summary.line())
+    return 1 if summary.failed else 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         print(summary.line())
         print(f"records in {out}/*.jsonl, warehouse {args.warehouse or f'duckdb:///{out}/warehouse.duckdb'}, report {out}/report.html")
         return 1 if summary.failed else 0
-    return 2
+    return run_flow_command(args)
 
 
 if __name__ == "__main__":

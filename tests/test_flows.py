@@ -25,3 +25,61 @@ def test_run_flow_processes_and_stores(prefect_harness, tmp_path):
     facts = (tmp_path / "fiscal_facts.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(facts) == summary.facts == 1441
     assert json.loads(facts[0])["document_id"]
+
+
+@pytest.fixture
+def portal_sources(tmp_path):
+    from portal import Portal, fake_disclosure_site
+
+    with Portal() as portal:
+        fake_disclosure_site(portal)
+        sources = tmp_path / "portal.yaml"
+        sources.write_text(f"""sources:
+  - name: fake-portal
+    start_urls: ["{portal.url('/jsgk/index.html')}"]
+    allow_hosts: ["127.0.0.1"]
+    allow_private: true
+    follow_pattern: "index_\\\\d+\\\\.html$"
+    link_pattern: "\\\\.pdf$"
+    max_depth: 2
+    rate_per_second: 200
+schedule: "0 3 * * *"
+""", encoding="utf-8")
+        yield sources
+
+
+def test_crawl_flow_and_its_artifact(prefect_harness, portal_sources, tmp_path):
+    import asyncio
+
+    from prefect.client.orchestration import get_client
+
+    from flows.crawl import crawl_flow
+
+    summary = crawl_flow(sources=str(portal_sources), out=str(tmp_path / "out"))
+    assert (summary.processed, summary.failed) == (3, 0)
+
+    async def artifact():
+        async with get_client() as client:
+            return await client.read_latest_artifacts()
+
+    latest = {a.key: a for a in asyncio.run(artifact())}
+    assert "juesuan-crawl" in latest and "processed" in str(latest["juesuan-crawl"].data)
+
+
+def test_serve_deployment_carries_the_cron_schedule(prefect_harness, portal_sources, tmp_path):
+    import asyncio
+
+    from prefect.client.orchestration import get_client
+
+    from flows.crawl import crawl_deployment
+
+    deployment_id = crawl_deployment(str(portal_sources), str(tmp_path / "out")).apply()
+
+    async def read():
+        async with get_client() as client:
+            return await client.read_deployment(deployment_id)
+
+    deployment = asyncio.run(read())
+    crons = [s.schedule.cron for s in deployment.schedules]
+    assert crons == ["0 3 * * *"]
+    assert deployment.parameters["sources"] == str(portal_sources.resolve())

@@ -1,0 +1,59 @@
+"""Content-addressed raw store: root/ab/cd/<sha256>.pdf, written atomically (tmp + rename)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+DEFAULT_STORE_ROOT = Path("out") / "raw"
+
+
+def path_for(sha256: str, root=DEFAULT_STORE_ROOT, suffix: str = ".pdf") -> Path:
+    if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+        raise ValueError(f"not a sha256 hex digest: {sha256!r}")
+    return Path(root) / sha256[:2] / sha256[2:4] / f"{sha256}{suffix}"
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def store_bytes(data: bytes, root=DEFAULT_STORE_ROOT) -> tuple[str, Path]:
+    """Store bytes under their sha256; the same bytes twice give the same path and one file."""
+    sha = hashlib.sha256(data).hexdigest()
+    path = path_for(sha, root)
+    if not (path.is_file() and path.stat().st_size == len(data)):
+        _atomic_write(path, data)
+    return sha, path
+
+
+def load_cache(path) -> dict:
+    """Conditional-GET validators ({url: {etag, last_modified, sha256}}) from a JSON file; {} if absent."""
+    path = Path(path)
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def save_cache(cache: dict, path) -> None:
+    _atomic_write(Path(path), json.dumps(cache, ensure_ascii=False, indent=1, sort_keys=True).encode())
