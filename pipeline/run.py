@@ -67,16 +67,21 @@ def process_all(files: list[Path], options: Options, workers: int = 1):
 def run_inputs(inputs: list[str], out_dir: str | Path = "out", warehouse_url: str | None = None,
                options: Options | None = None, workers: int = 1) -> RunSummary:
     options = options or Options()
-    out = Path(out_dir)
     files = collect_inputs(inputs)
+    return store_results(process_all(files, options, workers), out_dir, warehouse_url)
+
+
+def store_results(results, out_dir: str | Path = "out", warehouse_url: str | None = None) -> RunSummary:
+    """Each document's records into the warehouse as it comes, then the run's JSONL and report."""
+    out = Path(out_dir)
     warehouse = open_warehouse(warehouse_url or f"duckdb:///{out / 'warehouse.duckdb'}")
     merged: dict[str, list[dict]] = {name: [] for name in RECORD_TABLES}
-    results: list[DocumentResult] = []
+    done: list[DocumentResult] = []
     sources = {}
     try:
-        for result in process_all(files, options, workers):
+        for result in results:
             warehouse.replace_document(result.document_id, result.records)
-            results.append(result)
+            done.append(result)
             sources[result.document_id] = (result.path, result.views)
             for name in RECORD_TABLES:
                 merged[name] += result.records[name]
@@ -84,10 +89,10 @@ def run_inputs(inputs: list[str], out_dir: str | Path = "out", warehouse_url: st
         warehouse.close()
     write_jsonl(out, merged)
     write_report(out / "report.html", merged, sources)
-    statuses = [r.document["status"] for r in results]
+    statuses = [r.document["status"] for r in done]
     log = merged["quality_log"]
     return RunSummary(
-        documents=len(results), failed=statuses.count("failed"), partial=statuses.count("partial"),
+        documents=len(done), failed=statuses.count("failed"), partial=statuses.count("partial"),
         tables=len(merged["tables"]), facts=len(merged["fiscal_facts"]),
         warnings=sum(f["severity"] == "warning" for f in log), errors=sum(f["severity"] == "error" for f in log),
     )

@@ -83,3 +83,69 @@ def test_serve_deployment_carries_the_cron_schedule(prefect_harness, portal_sour
     crons = [s.schedule.cron for s in deployment.schedules]
     assert crons == ["0 3 * * *"]
     assert deployment.parameters["sources"] == str(portal_sources.resolve())
+
+
+def test_documents_processed_on_a_local_dask_cluster(prefect_harness, tmp_path):
+    from flows.process import run_distributed_flow
+
+    summary = run_distributed_flow(inputs=[str(SAMPLES / "native")], out=str(tmp_path), n_workers=2)
+    assert (summary.documents, summary.failed, summary.facts) == (3, 0, 1441)
+
+
+def test_serve_registers_the_schedule_on_a_prefect_server(tmp_path):
+    """`prefect server start` on loopback, `juesuan serve` against it, the deployment read back."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    api = f"http://127.0.0.1:{port}/api"
+    env = dict(os.environ, PREFECT_HOME=str(tmp_path / "home"), PREFECT_SERVER_ANALYTICS_ENABLED="false",
+               PREFECT_API_URL=api)
+    sources = tmp_path / "sources.yaml"
+    sources.write_text("""sources:
+  - name: nightly
+    start_urls: ["https://example.gov.cn/jsgk/index.html"]
+    allow_hosts: ["example.gov.cn"]
+    link_pattern: "\\\\.pdf$"
+schedule: "0 3 * * *"
+""", encoding="utf-8")
+    server_env = {k: v for k, v in env.items() if k != "PREFECT_API_URL"}
+    server = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
+                               "--port", str(port)], env=server_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    serving = None
+    try:
+        deadline = time.time() + 90
+        while time.time() < deadline:
+            try:
+                if httpx.get(f"{api}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("prefect server did not start")
+        serving = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "serve", "--sources", str(sources),
+                                    "--out", str(tmp_path / "out")], env=env,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        found = None
+        while time.time() < deadline + 60 and found is None:
+            reply = httpx.post(f"{api}/deployments/filter", json={}, timeout=5).json()
+            found = next((d for d in reply if d["name"] == "juesuan-crawl"), None)
+            time.sleep(0.5)
+        assert found is not None, "no deployment registered"
+        assert [s["schedule"]["cron"] for s in found["schedules"]] == ["0 3 * * *"]
+        assert found["parameters"]["sources"] == str(sources.resolve())
+    finally:
+        for proc in (serving, server):
+            if proc is not None:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
