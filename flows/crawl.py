@@ -32,39 +32,42 @@ def _artifact(out: str, warehouse: str | None, summary: crawling.CrawlSummary) -
 
 
 @task(name="crawl-sources", retries=1, retry_delay_seconds=10)
-def crawl_task(sources: str, out: str, warehouse: str | None, ocr: str) -> crawling.CrawlSummary:
-    return crawling.crawl(sources, out, warehouse, Options(ocr=ocr))
+def crawl_task(sources: str, out: str, warehouse: str | None, ocr: str, store: str | None) -> crawling.CrawlSummary:
+    return crawling.crawl(sources, out, warehouse, Options(ocr=ocr), store_url=store)
 
 
 @task(name="rerun-failed", retries=1, retry_delay_seconds=10)
-def rerun_task(sources: str, out: str, warehouse: str | None, ocr: str) -> crawling.CrawlSummary:
-    return crawling.rerun_failed(sources, out, warehouse, Options(ocr=ocr))
+def rerun_task(sources: str, out: str, warehouse: str | None, ocr: str, store: str | None) -> crawling.CrawlSummary:
+    return crawling.rerun_failed(sources, out, warehouse, Options(ocr=ocr), store_url=store)
 
 
 @flow(name="juesuan-crawl", log_prints=True)
-def crawl_flow(sources: str, out: str = "out", warehouse: str | None = None, ocr: str = "auto") -> crawling.CrawlSummary:
-    summary = crawl_task(sources, out, warehouse, ocr)
+def crawl_flow(sources: str, out: str = "out", warehouse: str | None = None, ocr: str = "auto",
+               store: str | None = None) -> crawling.CrawlSummary:
+    summary = crawl_task(sources, out, warehouse, ocr, store)
     _artifact(out, warehouse, summary)
     print(summary.line())
     return summary
 
 
 @flow(name="juesuan-rerun-failed", log_prints=True)
-def rerun_failed_flow(sources: str, out: str = "out", warehouse: str | None = None, ocr: str = "auto") -> crawling.CrawlSummary:
-    summary = rerun_task(sources, out, warehouse, ocr)
+def rerun_failed_flow(sources: str, out: str = "out", warehouse: str | None = None, ocr: str = "auto",
+                      store: str | None = None) -> crawling.CrawlSummary:
+    summary = rerun_task(sources, out, warehouse, ocr, store)
     _artifact(out, warehouse, summary)
     print(summary.line())
     return summary
 
 
-def crawl_deployment(sources: str, out: str = "out", warehouse: str | None = None):
+def crawl_deployment(sources: str, out: str = "out", warehouse: str | None = None, store: str | None = None):
     """The scheduled deployment: the sources file's cron, its parameters."""
     schedule = load_config(sources).schedule
     if not schedule:
         raise ValueError(f"{sources}: no `schedule` (a cron expression) to serve")
     return crawl_flow.to_deployment(name="juesuan-crawl", cron=schedule,
-                                    parameters={"sources": str(Path(sources).resolve()), "out": out, "warehouse": warehouse})
+                                    parameters={"sources": str(Path(sources).resolve()), "out": out,
+                                                "warehouse": warehouse, "store": store})
 
 
-def serve_crawl(sources: str, out: str = "out", warehouse: str | None = None) -> None:
-    serve(crawl_deployment(sources, out, warehouse))
+def serve_crawl(sources: str, out: str = "out", warehouse: str | None = None, store: str | None = None) -> None:
+    serve(crawl_deployment(sources, out, warehouse, store))

@@ -28,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
         cmd.add_argument("--sources", required=True, help="sources YAML (SPEC: Commands)")
         cmd.add_argument("--out", default="out")
         cmd.add_argument("--warehouse", default=None)
+        cmd.add_argument("--store", default=None, help="also keep raw documents at this fsspec URL (s3://…)")
         if name != "serve":
             cmd.add_argument("--ocr", choices=("auto", "always", "never"), default="auto")
     return parser
@@ -39,10 +40,10 @@ def run_flow_command(args) -> int:
 
     try:
         if args.command == "serve":
-            flows.serve_crawl(args.sources, args.out, args.warehouse)
+            flows.serve_crawl(args.sources, args.out, args.warehouse, args.store)
             return 0
         flow = flows.crawl_flow if args.command == "crawl" else flows.rerun_failed_flow
-        summary = flow(sources=args.sources, out=args.out, warehouse=args.warehouse, ocr=args.ocr)
+        summary = flow(sources=args.sources, out=args.out, warehouse=args.warehouse, ocr=args.ocr, store=args.store)
     except (OSError, ValueError) as exc:
         print(f"juesuan: {exc}", file=sys.stderr)
         return 2

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pipeline.fetch import Fetcher, Source, discover, load_cache, load_config, save_cache, url_filename
+from pipeline.fetch import Fetcher, Source, discover, load_cache, load_config, mirror, save_cache, url_filename
 from pipeline.process import RECORD_TABLES, Options, process_document
 from pipeline.report import write_report
 from pipeline.store import Warehouse, open_warehouse, write_jsonl
@@ -40,8 +40,10 @@ def default_warehouse(out: Path) -> str:
     return f"duckdb:///{out / 'warehouse.duckdb'}"
 
 
-def crawl_url(url: str, source: Source, fetcher: Fetcher, warehouse: Warehouse, options: Options) -> str:
-    """Fetch and process one URL; returns processed | unchanged | failed."""
+def crawl_url(url: str, source: Source, fetcher: Fetcher, warehouse: Warehouse, options: Options,
+              store_url: str | None = None) -> str:
+    """Fetch and process one URL; returns processed | unchanged | failed. With `store_url` (any
+    fsspec URL) the raw document is also kept there, by its sha256."""
     entry = warehouse.registry_entry(url) or {
         "url": url, "source_name": source.name, "status": "discovered", "attempts": 0, "discovered_at": now()}
     if entry.get("updated_at") is None:
@@ -61,6 +63,8 @@ def crawl_url(url: str, source: Source, fetcher: Fetcher, warehouse: Warehouse, 
                      attempts=(entry["attempts"] or 0) + 1, last_error=None, updated_at=now())
         warehouse.register(entry)
         return "unchanged"
+    if store_url:
+        mirror(result.sha256, result.path, store_url)
     entry.update(status="fetched", sha256=result.sha256, etag=result.etag, last_modified=result.last_modified,
                  attempts=(entry["attempts"] or 0) + 1, updated_at=now())
     warehouse.register(entry)
@@ -92,7 +96,8 @@ def _tally(summary: CrawlSummary, outcome: str) -> None:
 
 
 def crawl(sources_path: str | Path, out_dir: str | Path = "out", warehouse_url: str | None = None,
-          options: Options | None = None, only: set[str] | None = None, **fetcher_options) -> CrawlSummary:
+          options: Options | None = None, only: set[str] | None = None, store_url: str | None = None,
+          **fetcher_options) -> CrawlSummary:
     """Crawl every source (or, with `only`, just those URLs) and write the outputs."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -109,7 +114,7 @@ def crawl(sources_path: str | Path, out_dir: str | Path = "out", warehouse_url: 
                     u for u in only if (e := warehouse.registry_entry(u)) and e["source_name"] == source.name]
                 summary.discovered += len(urls)
                 for url in urls:
-                    _tally(summary, crawl_url(url, source, fetcher, warehouse, options))
+                    _tally(summary, crawl_url(url, source, fetcher, warehouse, options, store_url))
                     save_cache(cache, cache_path)
         write_outputs(warehouse, out)
     finally:
@@ -118,10 +123,10 @@ def crawl(sources_path: str | Path, out_dir: str | Path = "out", warehouse_url: 
 
 
 def rerun_failed(sources_path: str | Path, out_dir: str | Path = "out", warehouse_url: str | None = None,
-                 options: Options | None = None, **fetcher_options) -> CrawlSummary:
+                 options: Options | None = None, store_url: str | None = None, **fetcher_options) -> CrawlSummary:
     """Fetch and process again every URL the registry has as failed."""
     out = Path(out_dir)
     warehouse = open_warehouse(warehouse_url or default_warehouse(out))
     failed = {e["url"] for e in warehouse.registry(status="failed")}
     warehouse.close()
-    return crawl(sources_path, out, warehouse_url, options, only=failed, **fetcher_options)
+    return crawl(sources_path, out, warehouse_url, options, only=failed, store_url=store_url, **fetcher_options)

@@ -8,6 +8,7 @@ import sys
 import time
 
 import pytest
+from pathlib import Path
 
 from pipeline.crawl import crawl, rerun_failed
 from pipeline.store import open_warehouse
@@ -21,17 +22,8 @@ def site(tmp_path):
     with Portal() as portal:
         fake_disclosure_site(portal)
         sources = tmp_path / "portal.yaml"
-        sources.write_text(f"""sources:
-  - name: fake-portal
-    start_urls: ["{portal.url('/jsgk/index.html')}"]
-    allow_hosts: ["127.0.0.1"]
-    allow_private: true
-    follow_pattern: "index_\\\\d+\\\\.html$"
-    link_pattern: "\\\\.pdf$"
-    max_depth: 2
-    rate_per_second: 200
-schedule: "0 3 * * *"
-""", encoding="utf-8")
+        template = (Path(__file__).parent / "fixtures" / "portal.yaml").read_text(encoding="utf-8")
+        sources.write_text(template.replace("{base}", portal.url("").rstrip("/")), encoding="utf-8")
         yield portal, sources
 
 
@@ -121,3 +113,15 @@ def test_juesuan_crawl_command_runs_the_flow(site, tmp_path):
     assert len((tmp_path / "out" / "documents.jsonl").read_text(encoding="utf-8").splitlines()) == 3
     bad = subprocess.run(cmd[:5] + [str(tmp_path / "missing.yaml")], env=env, capture_output=True, text=True, timeout=240)
     assert bad.returncode == 2 and "missing.yaml" in bad.stderr
+
+
+def test_raw_documents_also_kept_in_an_fsspec_store(site, tmp_path):
+    import fsspec
+
+    _, sources = site
+    crawl(sources, tmp_path / "out", store_url="memory://juesuan-raw", **FAST)
+    fs = fsspec.filesystem("memory")
+    stored = sorted(fs.find("/juesuan-raw"))
+    assert len(stored) == 3 and all(p.endswith(".pdf") for p in stored)
+    local = sorted(p.name for p in (tmp_path / "out" / "raw").rglob("*.pdf"))
+    assert sorted(p.rsplit("/", 1)[1] for p in stored) == local

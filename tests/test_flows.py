@@ -2,6 +2,7 @@
 import json
 
 import pytest
+from pathlib import Path
 
 from conftest import SAMPLES
 
@@ -34,17 +35,8 @@ def portal_sources(tmp_path):
     with Portal() as portal:
         fake_disclosure_site(portal)
         sources = tmp_path / "portal.yaml"
-        sources.write_text(f"""sources:
-  - name: fake-portal
-    start_urls: ["{portal.url('/jsgk/index.html')}"]
-    allow_hosts: ["127.0.0.1"]
-    allow_private: true
-    follow_pattern: "index_\\\\d+\\\\.html$"
-    link_pattern: "\\\\.pdf$"
-    max_depth: 2
-    rate_per_second: 200
-schedule: "0 3 * * *"
-""", encoding="utf-8")
+        template = (Path(__file__).parent / "fixtures" / "portal.yaml").read_text(encoding="utf-8")
+        sources.write_text(template.replace("{base}", portal.url("").rstrip("/")), encoding="utf-8")
         yield sources
 
 

@@ -57,3 +57,17 @@ def load_cache(path) -> dict:
 
 def save_cache(cache: dict, path) -> None:
     _atomic_write(Path(path), json.dumps(cache, ensure_ascii=False, indent=1, sort_keys=True).encode())
+
+
+def mirror(sha256: str, local_path, url_root: str) -> str:
+    """Copy a stored document to any fsspec URL (`s3://bucket/raw`, `gs://…`, `file:///…`,
+    `memory://…`) under the same content address; the local copy stays the working file.
+    The same bytes twice are one object."""
+    import fsspec
+
+    fs, root = fsspec.core.url_to_fs(url_root)
+    target = "/".join([root.rstrip("/"), sha256[:2], sha256[2:4], f"{sha256}{Path(local_path).suffix}"])
+    if not fs.exists(target):
+        fs.makedirs(target.rsplit("/", 1)[0], exist_ok=True)
+        fs.put_file(str(local_path), target)
+    return target
