@@ -31,32 +31,51 @@ def _artifact(out: str, warehouse: str | None, summary: crawling.CrawlSummary) -
     )
 
 
-@task(name="crawl-sources", retries=1, retry_delay_seconds=10)
-def crawl_task(sources: str, out: str, warehouse: str | None, ocr: str, store: str | None) -> crawling.CrawlSummary:
-    return crawling.crawl(sources, out, warehouse, Options(ocr=ocr), store_url=store)
+@task(name="discover", retries=2, retry_delay_seconds=10)
+def discover_task(sources: str, source_name: str) -> list[str]:
+    urls, errors = crawling.discover_source(sources, source_name)
+    for error in errors:
+        print(f"index page failed: {error}")
+    return urls
 
 
-@task(name="rerun-failed", retries=1, retry_delay_seconds=10)
-def rerun_task(sources: str, out: str, warehouse: str | None, ocr: str, store: str | None) -> crawling.CrawlSummary:
-    return crawling.rerun_failed(sources, out, warehouse, Options(ocr=ocr), store_url=store)
+# One task per document. Fetch retries live in the fetcher; the task retries what is left (a
+# crash). `tags` lets an operator cap parallel processing: `prefect concurrency-limit create
+# juesuan-process 2`. CPU-bound work runs in processes with the Dask runner (flows/process.py).
+@task(name="crawl-url", retries=1, retry_delay_seconds=30, timeout_seconds=1800, tags=["juesuan-process"])
+def crawl_url_task(sources: str, source_name: str, url: str, out: str, warehouse: str | None, ocr: str,
+                   store: str | None) -> str:
+    return crawling.crawl_one(sources, source_name, url, out, warehouse, Options(ocr=ocr), store)
+
+
+def _crawl(pairs: list[tuple[str, str]], sources: str, out: str, warehouse: str | None, ocr: str,
+           store: str | None) -> crawling.CrawlSummary:
+    summary = crawling.CrawlSummary(discovered=len(pairs))
+    for source_name, url in pairs:  # one after another: the embedded warehouse has one writer
+        outcome = crawl_url_task(sources, source_name, url, out, warehouse, ocr, store)
+        setattr(summary, outcome, getattr(summary, outcome) + 1)
+    w = open_warehouse(warehouse or crawling.default_warehouse(Path(out)))
+    try:
+        crawling.write_outputs(w, Path(out))
+    finally:
+        w.close()
+    _artifact(out, warehouse, summary)
+    print(summary.line())
+    return summary
 
 
 @flow(name="juesuan-crawl", log_prints=True)
 def crawl_flow(sources: str, out: str = "out", warehouse: str | None = None, ocr: str = "auto",
                store: str | None = None) -> crawling.CrawlSummary:
-    summary = crawl_task(sources, out, warehouse, ocr, store)
-    _artifact(out, warehouse, summary)
-    print(summary.line())
-    return summary
+    Path(out).mkdir(parents=True, exist_ok=True)
+    pairs = [(src.name, url) for src in load_config(sources).sources for url in discover_task(sources, src.name)]
+    return _crawl(pairs, sources, out, warehouse, ocr, store)
 
 
 @flow(name="juesuan-rerun-failed", log_prints=True)
 def rerun_failed_flow(sources: str, out: str = "out", warehouse: str | None = None, ocr: str = "auto",
                       store: str | None = None) -> crawling.CrawlSummary:
-    summary = rerun_task(sources, out, warehouse, ocr, store)
-    _artifact(out, warehouse, summary)
-    print(summary.line())
-    return summary
+    return _crawl(crawling.failed_urls(out, warehouse), sources, out, warehouse, ocr, store)
 
 
 def crawl_deployment(sources: str, out: str = "out", warehouse: str | None = None, store: str | None = None):

@@ -122,6 +122,42 @@ def crawl(sources_path: str | Path, out_dir: str | Path = "out", warehouse_url: 
     return summary
 
 
+def crawl_one(sources_path: str | Path, source_name: str, url: str, out_dir: str | Path = "out",
+              warehouse_url: str | None = None, options: Options | None = None, store_url: str | None = None,
+              **fetcher_options) -> str:
+    """One URL on its own (a flow's task): its source's fetcher, the shared conditional-GET
+    cache, the warehouse — opened and closed around this one document."""
+    out = Path(out_dir)
+    source = next(s for s in load_config(sources_path).sources if s.name == source_name)
+    cache_path = out / "fetch_cache.json"
+    cache = load_cache(cache_path)
+    warehouse = open_warehouse(warehouse_url or default_warehouse(out))
+    try:
+        with Fetcher.for_source(source, store_root=out / "raw", cache=cache, **fetcher_options) as fetcher:
+            outcome = crawl_url(url, source, fetcher, warehouse, options or Options(), store_url)
+        save_cache(cache, cache_path)
+        return outcome
+    finally:
+        warehouse.close()
+
+
+def discover_source(sources_path: str | Path, source_name: str, **fetcher_options) -> tuple[list[str], list[str]]:
+    """(document URLs, errors) of one source's index pages."""
+    source = next(s for s in load_config(sources_path).sources if s.name == source_name)
+    summary = CrawlSummary()
+    with Fetcher.for_source(source, **fetcher_options) as fetcher:
+        return discover_urls(source, fetcher, summary), summary.errors
+
+
+def failed_urls(out_dir: str | Path = "out", warehouse_url: str | None = None) -> list[tuple[str, str]]:
+    """(source name, url) of every URL the registry has as failed."""
+    warehouse = open_warehouse(warehouse_url or default_warehouse(Path(out_dir)))
+    try:
+        return sorted((e["source_name"], e["url"]) for e in warehouse.registry(status="failed"))
+    finally:
+        warehouse.close()
+
+
 def rerun_failed(sources_path: str | Path, out_dir: str | Path = "out", warehouse_url: str | None = None,
                  options: Options | None = None, store_url: str | None = None, **fetcher_options) -> CrawlSummary:
     """Fetch and process again every URL the registry has as failed."""

@@ -37,10 +37,11 @@ def portal_sources(tmp_path):
         sources = tmp_path / "portal.yaml"
         template = (Path(__file__).parent / "fixtures" / "portal.yaml").read_text(encoding="utf-8")
         sources.write_text(template.replace("{base}", portal.url("").rstrip("/")), encoding="utf-8")
-        yield sources
+        yield portal, sources
 
 
 def test_crawl_flow_and_its_artifact(prefect_harness, portal_sources, tmp_path):
+    _, portal_sources = portal_sources
     import asyncio
 
     from prefect.client.orchestration import get_client
@@ -59,6 +60,7 @@ def test_crawl_flow_and_its_artifact(prefect_harness, portal_sources, tmp_path):
 
 
 def test_serve_deployment_carries_the_cron_schedule(prefect_harness, portal_sources, tmp_path):
+    _, portal_sources = portal_sources
     import asyncio
 
     from prefect.client.orchestration import get_client
@@ -141,3 +143,16 @@ schedule: "0 3 * * *"
                     proc.wait(timeout=20)
                 except subprocess.TimeoutExpired:
                     proc.kill()
+
+
+def test_rerun_failed_flow_completes_what_failed(prefect_harness, portal_sources, tmp_path):
+    from flows.crawl import crawl_flow, rerun_failed_flow
+
+    portal, portal_sources = portal_sources
+    portal.fault("/jsgk/docs/dept_b_2023.pdf", "status", code=404)
+    out = str(tmp_path / "out")
+    first = crawl_flow(sources=str(portal_sources), out=out)
+    assert (first.processed, first.failed) == (2, 1)
+    portal.faults.clear()
+    second = rerun_failed_flow(sources=str(portal_sources), out=out)
+    assert (second.discovered, second.processed, second.failed) == (1, 1, 0)
