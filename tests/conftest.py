@@ -35,3 +35,16 @@ def postgres_url():
     url = server.start()
     yield url
     server.stop()
+
+
+@pytest.fixture
+def portal_site(tmp_path):
+    """The fake disclosure portal on loopback and `tests/fixtures/portal.yaml` pointed at it."""
+    from portal import Portal, fake_disclosure_site
+
+    with Portal() as portal:
+        fake_disclosure_site(portal)
+        template = (Path(__file__).parent / "fixtures" / "portal.yaml").read_text(encoding="utf-8")
+        sources = tmp_path / "portal.yaml"
+        sources.write_text(template.replace("{base}", portal.url("").rstrip("/")), encoding="utf-8")
+        yield portal, sources

@@ -12,19 +12,13 @@ from pathlib import Path
 
 from pipeline.crawl import crawl, rerun_failed
 from pipeline.store import open_warehouse
-from portal import Portal, fake_disclosure_site
 
 FAST = dict(timeout=0.5, total_timeout=5.0, retries=1, backoff_base=0.01, backoff_max=0.05)
 
 
 @pytest.fixture
-def site(tmp_path):
-    with Portal() as portal:
-        fake_disclosure_site(portal)
-        sources = tmp_path / "portal.yaml"
-        template = (Path(__file__).parent / "fixtures" / "portal.yaml").read_text(encoding="utf-8")
-        sources.write_text(template.replace("{base}", portal.url("").rstrip("/")), encoding="utf-8")
-        yield portal, sources
+def site(portal_site):
+    return portal_site
 
 
 def warehouse_rows(url):

@@ -29,15 +29,8 @@ def test_run_flow_processes_and_stores(prefect_harness, tmp_path):
 
 
 @pytest.fixture
-def portal_sources(tmp_path):
-    from portal import Portal, fake_disclosure_site
-
-    with Portal() as portal:
-        fake_disclosure_site(portal)
-        sources = tmp_path / "portal.yaml"
-        template = (Path(__file__).parent / "fixtures" / "portal.yaml").read_text(encoding="utf-8")
-        sources.write_text(template.replace("{base}", portal.url("").rstrip("/")), encoding="utf-8")
-        yield portal, sources
+def portal_sources(portal_site):
+    return portal_site
 
 
 def test_crawl_flow_and_its_artifact(prefect_harness, portal_sources, tmp_path):
