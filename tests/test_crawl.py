@@ -8,7 +8,6 @@ import sys
 import time
 
 import pytest
-from pathlib import Path
 
 from pipeline.crawl import crawl, rerun_failed
 from pipeline.store import open_warehouse

@@ -2,7 +2,6 @@
 import json
 
 import pytest
-from pathlib import Path
 
 from conftest import SAMPLES
 
