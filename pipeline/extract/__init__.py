@@ -13,6 +13,10 @@ from pipeline.extract.native import extract_page, text_lines
 from pipeline.model import ExtractedDocument, Finding, PageText
 
 
+TAIL = 4096  # bytes at the end of a PDF that must hold its %%EOF marker
+MAX_IMAGE_PIXELS = 100_000_000  # an embedded image beyond this is not decoded (memory)
+
+
 class DocumentError(Exception):
     """The document as a whole cannot be read; the message is the one-line error."""
 
@@ -22,6 +26,9 @@ def open_pdf(data: bytes, password: str | None = None) -> pymupdf.Document:
         raise DocumentError("empty file (0 bytes)")
     if not data.lstrip()[:5].startswith(b"%PDF"):
         raise DocumentError("not a PDF (no %PDF- header)")
+    if b"%%EOF" not in data[-TAIL:]:
+        # MuPDF would "repair" a cut-off file into fewer pages without a word: refuse it
+        raise DocumentError("truncated PDF (no %%EOF at the end of the file)")
     try:
         doc = pymupdf.open(stream=data, filetype="pdf")
     except Exception as exc:  # MuPDF raises its own error types for broken files
@@ -33,11 +40,24 @@ def open_pdf(data: bytes, password: str | None = None) -> pymupdf.Document:
     return doc
 
 
+def oversized_image(page: pymupdf.Page) -> str | None:
+    """Why a page is not to be rendered: an embedded image over the pixel cap."""
+    for info in page.get_images(full=True):
+        width, height = info[2], info[3]
+        if width * height > MAX_IMAGE_PIXELS:
+            return f"image of {width}×{height} px exceeds the pixel cap ({MAX_IMAGE_PIXELS:,} px)"
+    return None
+
+
 def extract_pdf(data: bytes, ocr: str = "auto", extractor: str = "native", password: str | None = None) -> ExtractedDocument:
     doc = open_pdf(data, password)
     tables, page_texts, findings = [], [], []
     for index, page in enumerate(doc):
         page_no = index + 1
+        oversized = oversized_image(page)
+        if oversized:
+            findings.append(Finding("error", "page_unreadable", f"page {page_no}: {oversized}", page_no))
+            continue
         decision = classify_page(page, page_no)
         use_ocr = ocr == "always" or decision.kind == "ocr"
         if use_ocr and ocr == "never":
