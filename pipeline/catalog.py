@@ -186,7 +186,6 @@ BY_KEY = {spec.key: spec for spec in TABLES} | {"other": OTHER}
 
 # Header cells that name a column's role rather than a figure.
 CODE_HEADER = re.compile(r"(科目)?编码|代码|^[类款项]$")
-LABEL_HEADER = re.compile(r"科目名称|^项目$|^项目/|名称$|^功能分类|^经济分类")
 ROW_NUMBER_HEADER = re.compile(r"行次|^序号$")
 COLUMN_NUMBER_ROW = re.compile(r"^栏次(合计|总计)?$")
 # `栏次 合计` in one cell: the 栏次 label and the next row's 合计 merged by a converter
@@ -285,7 +284,6 @@ PERF_FUND_LAYOUTS: tuple[tuple[str, ...], ...] = (
     ("budget_initial", "budget_full_year", "executed", "execution_rate"),
     ("budget_full_year", "executed", "execution_rate"),
 )
-PERF_FUND_HEADER_HINT = re.compile(r"资金情况|项目资金|预算执行情况|部门整体支出情况|资金来源")
 PERF_INDICATOR_COLUMNS: tuple[tuple[str, str], ...] = (
     ("level1", r"一级指?标?"),
     ("level2", r"二级指?标?"),

@@ -55,12 +55,6 @@ class RawTable:
                         out[r][k] = c.text
         return out
 
-    def cell_at(self, row: int, col: int) -> Cell | None:
-        for c in self.cells:
-            if c.row <= row < c.row + c.row_span and c.col <= col < c.col + c.col_span:
-                return c
-        return None
-
     def page_of_row(self, row: int) -> int:
         return self.row_pages[row] if row < len(self.row_pages) else self.page
 
@@ -95,15 +89,6 @@ class ExtractedDocument:
     pages: int
     tables: list[RawTable]
     page_text: list[PageText]
-    findings: list[Finding] = field(default_factory=list)
-
-
-@dataclass
-class TableResult:
-    """A realigned table: its `tables` record plus the records it yields."""
-
-    table: dict
-    records: dict[str, list[dict]]
     findings: list[Finding] = field(default_factory=list)
 
 

@@ -57,8 +57,7 @@ def finding_record(document_id: str, f: Finding) -> dict:
 
 def table_view(table_id: int, raw: RawTable) -> TableView:
     first_page = [c.bbox for c in raw.cells if c.bbox and (c.page or raw.page) == raw.page]
-    bbox = raw.bbox if raw.bbox else None
-    return TableView(table_id, raw.page, bbox, first_page, [[c for c in row] for row in raw.grid()])
+    return TableView(table_id, raw.page, raw.bbox, first_page, raw.grid())
 
 
 def is_empty_fragment(table: RawTable) -> bool:

@@ -514,7 +514,7 @@ class Renderer:
         xs = [MARGIN_X]
         for w in t.widths:
             xs.append(xs[-1] + w)
-        pad, lh = 2.0, t.size * 1.22
+        pad = 2.0
         base = t.size * 1.9
         heights = [base] * nrows
         wrapped = {}

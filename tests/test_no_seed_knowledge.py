@@ -2,7 +2,6 @@
 the library (issue 2/6). The names are read from the seeds themselves, so the check follows
 them when the seeds change."""
 import re
-from pathlib import Path
 
 import pytest
 

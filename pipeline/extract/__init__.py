@@ -9,8 +9,8 @@ import pymupdf
 
 from pipeline.classify import classify_page
 from pipeline.extract.context import attach_context
-from pipeline.extract.native import extract_page, text_lines
-from pipeline.model import ExtractedDocument, Finding, PageText
+from pipeline.extract.native import extract_page
+from pipeline.model import ExtractedDocument, Finding
 
 
 TAIL = 4096  # bytes at the end of a PDF that must hold its %%EOF marker
@@ -84,4 +84,4 @@ def extract_pdf(data: bytes, ocr: str = "auto", extractor: str = "native", passw
     return ExtractedDocument(doc.page_count, tables, page_texts, findings)
 
 
-__all__ = ["DocumentError", "extract_pdf", "open_pdf", "text_lines", "PageText"]
+__all__ = ["DocumentError", "extract_pdf", "open_pdf"]

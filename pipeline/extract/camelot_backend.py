@@ -79,11 +79,6 @@ def _pdf_path(data: bytes, page: pymupdf.Page) -> str:
     return path
 
 
-def clear_cache() -> None:
-    """Remove the temp file of the last document (also done at interpreter exit)."""
-    _remove_cached_file()
-
-
 def _page_box(page: pymupdf.Page, key: str) -> tuple[float, float, float, float] | None:
     """A page box (/MediaBox, /CropBox) in PDF user space, inherited through /Parent."""
     doc = page.parent
