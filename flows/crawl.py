@@ -41,18 +41,19 @@ def discover_task(sources: str, source_name: str) -> list[str]:
 
 # One task per document. Fetch retries live in the fetcher; the task retries what is left (a
 # crash). `tags` lets an operator cap parallel processing: `prefect concurrency-limit create
-# juesuan-process 2`. CPU-bound work runs in processes with the Dask runner (flows/process.py).
+# juesuan-process 2`. The document itself is processed in a watched worker process
+# (pipeline.workers): Prefect's timeout cannot stop native code, the page time limit can.
 @task(name="crawl-url", retries=1, retry_delay_seconds=30, timeout_seconds=1800, tags=["juesuan-process"])
 def crawl_url_task(sources: str, source_name: str, url: str, out: str, warehouse: str | None, ocr: str,
-                   store: str | None) -> str:
-    return crawling.crawl_one(sources, source_name, url, out, warehouse, Options(ocr=ocr), store)
+                   store: str | None, limits: dict | None = None) -> str:
+    return crawling.crawl_one(sources, source_name, url, out, warehouse, Options(ocr=ocr, **(limits or {})), store)
 
 
 def _crawl(pairs: list[tuple[str, str]], sources: str, out: str, warehouse: str | None, ocr: str,
-           store: str | None) -> crawling.CrawlSummary:
+           store: str | None, limits: dict | None) -> crawling.CrawlSummary:
     summary = crawling.CrawlSummary(discovered=len(pairs))
     for source_name, url in pairs:  # one after another: the embedded warehouse has one writer
-        outcome = crawl_url_task(sources, source_name, url, out, warehouse, ocr, store)
+        outcome = crawl_url_task(sources, source_name, url, out, warehouse, ocr, store, limits)
         setattr(summary, outcome, getattr(summary, outcome) + 1)
     w = open_warehouse(warehouse or crawling.default_warehouse(Path(out)))
     try:
@@ -66,16 +67,17 @@ def _crawl(pairs: list[tuple[str, str]], sources: str, out: str, warehouse: str 
 
 @flow(name="juesuan-crawl", log_prints=True)
 def crawl_flow(sources: str, out: str = "out", warehouse: str | None = None, ocr: str = "auto",
-               store: str | None = None) -> crawling.CrawlSummary:
+               store: str | None = None, limits: dict | None = None) -> crawling.CrawlSummary:
+    """`limits`: Options fields beyond `ocr` (page_timeout, max_pages, max_pixels, max_memory_mb, ocr_engine)."""
     Path(out).mkdir(parents=True, exist_ok=True)
     pairs = [(src.name, url) for src in load_config(sources).sources for url in discover_task(sources, src.name)]
-    return _crawl(pairs, sources, out, warehouse, ocr, store)
+    return _crawl(pairs, sources, out, warehouse, ocr, store, limits)
 
 
 @flow(name="juesuan-rerun-failed", log_prints=True)
 def rerun_failed_flow(sources: str, out: str = "out", warehouse: str | None = None, ocr: str = "auto",
-                      store: str | None = None) -> crawling.CrawlSummary:
-    return _crawl(crawling.failed_urls(out, warehouse), sources, out, warehouse, ocr, store)
+                      store: str | None = None, limits: dict | None = None) -> crawling.CrawlSummary:
+    return _crawl(crawling.failed_urls(out, warehouse), sources, out, warehouse, ocr, store, limits)
 
 
 def crawl_deployment(sources: str, out: str = "out", warehouse: str | None = None, store: str | None = None):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import asdict
 import logging
 import sys
 from pathlib import Path
@@ -17,10 +18,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", default="out", help="output folder (default ./out)")
     run.add_argument("--warehouse", default=None, help="warehouse URL (default duckdb:///<out>/warehouse.duckdb)")
     run.add_argument("--ocr", choices=("auto", "always", "never"), default="auto")
-    run.add_argument("--workers", type=int, default=1)
+    run.add_argument("--workers", type=int, default=1,
+                     help="worker processes (default 1); 0 processes in this process, without isolation")
     run.add_argument("--extractor", choices=("native", "camelot"), default="native",
                      help="native (rulings + characters) or camelot lattice, the reference backend")
     run.add_argument("--password", default=None, help="password for encrypted PDFs")
+    add_limit_arguments(run)
     for name, help_text in (("crawl", "crawl the sources file's portals and process new documents (Prefect flow)"),
                             ("rerun-failed", "fetch and process again the documents that failed (Prefect flow)"),
                             ("serve", "serve the scheduled crawl deployment (cron from the sources file)")):
@@ -31,7 +34,38 @@ def build_parser() -> argparse.ArgumentParser:
         cmd.add_argument("--store", default=None, help="also keep raw documents at this fsspec URL (s3://…)")
         if name != "serve":
             cmd.add_argument("--ocr", choices=("auto", "always", "never"), default="auto")
+            add_limit_arguments(cmd)
     return parser
+
+
+def add_limit_arguments(cmd: argparse.ArgumentParser) -> None:
+    """What one document may cost (pipeline.workers enforces the time and memory limits)."""
+    defaults = Options()
+    cmd.add_argument("--ocr-engine", default=None, help="rapidocr (default), paddleocr, or module:factory")
+    cmd.add_argument("--page-timeout", type=float, default=defaults.page_timeout,
+                     help=f"seconds a page (or a later stage) may take before it is abandoned (default {defaults.page_timeout:g})")
+    cmd.add_argument("--max-pages", type=int, default=defaults.max_pages,
+                     help=f"pages read of one document (default {defaults.max_pages})")
+    cmd.add_argument("--max-pixels", type=int, default=defaults.max_pixels,
+                     help=f"largest image decoded or page rendered, in pixels (default {defaults.max_pixels:,})")
+    cmd.add_argument("--max-memory", type=int, default=defaults.max_memory_mb, metavar="MB",
+                     help=f"a worker process's memory cap (default {defaults.max_memory_mb} MB)")
+
+
+def check_limits(parser: argparse.ArgumentParser, args) -> None:
+    if args.max_pages < 1 or args.page_timeout <= 0 or args.max_pixels < 1 or args.max_memory < 1:
+        parser.error("--max-pages, --page-timeout, --max-pixels and --max-memory must be positive")
+
+
+def limits_of(options: Options) -> dict:
+    """The options beyond --ocr that a crawl flow takes as its `limits` parameter."""
+    return {k: v for k, v in asdict(options).items() if k not in ("ocr", "extractor", "password")}
+
+
+def options_from(args) -> Options:
+    return Options(ocr=args.ocr, extractor=getattr(args, "extractor", "native"), password=getattr(args, "password", None),
+                   ocr_engine=args.ocr_engine, max_pages=args.max_pages, max_pixels=args.max_pixels,
+                   page_timeout=args.page_timeout, max_memory_mb=args.max_memory)
 
 
 def run_flow_command(args) -> int:
@@ -43,7 +77,8 @@ def run_flow_command(args) -> int:
             flows.serve_crawl(args.sources, args.out, args.warehouse, args.store)
             return 0
         flow = flows.crawl_flow if args.command == "crawl" else flows.rerun_failed_flow
-        summary = flow(sources=args.sources, out=args.out, warehouse=args.warehouse, ocr=args.ocr, store=args.store)
+        summary = flow(sources=args.sources, out=args.out, warehouse=args.warehouse, ocr=args.ocr, store=args.store,
+                       limits=limits_of(options_from(args)))  # JSON-able: a flow parameter
     except (OSError, ValueError) as exc:
         print(f"juesuan: {exc}", file=sys.stderr)
         return 2
@@ -62,17 +97,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "run":
         from pipeline.run import UsageError, run_inputs
 
-        if args.workers < 1:
-            parser.error("--workers must be at least 1")
+        if args.workers < 0:
+            parser.error("--workers must be 0 or more")
+        check_limits(parser, args)
         try:
-            summary = run_inputs(args.inputs, out, args.warehouse,
-                                 Options(ocr=args.ocr, extractor=args.extractor, password=args.password), args.workers)
+            summary = run_inputs(args.inputs, out, args.warehouse, options_from(args), args.workers)
         except UsageError as exc:
             print(f"juesuan: {exc}", file=sys.stderr)
             return 2
         print(summary.line())
         print(f"records in {out}/*.jsonl, warehouse {args.warehouse or f'duckdb:///{out}/warehouse.duckdb'}, report {out}/report.html")
         return 1 if summary.failed else 0
+    if args.command != "serve":
+        check_limits(parser, args)
     return run_flow_command(args)
 
 

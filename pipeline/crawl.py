@@ -12,9 +12,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from pipeline.fetch import Fetcher, Source, discover, load_cache, load_config, mirror, save_cache, url_filename
-from pipeline.process import RECORD_TABLES, Options, process_document
+from pipeline.process import RECORD_TABLES, Options
 from pipeline.report import write_report
 from pipeline.store import Warehouse, open_warehouse, write_jsonl
+from pipeline.workers import Job, process_supervised
 
 log = logging.getLogger("juesuan.crawl")
 
@@ -68,8 +69,10 @@ def crawl_url(url: str, source: Source, fetcher: Fetcher, warehouse: Warehouse, 
     entry.update(status="fetched", sha256=result.sha256, etag=result.etag, last_modified=result.last_modified,
                  attempts=(entry["attempts"] or 0) + 1, updated_at=now())
     warehouse.register(entry)
-    doc = process_document(Path(result.path), options, source_uri=url, source_name=source.name,
-                           filename=url_filename(url))
+    # in a watched worker process: a page that hangs or crashes the PDF / OCR library costs this
+    # document that page, not the crawl
+    job = Job(result.path, source_uri=url, source_name=source.name, filename=url_filename(url), with_crops=False)
+    doc = next(process_supervised([job], options))
     warehouse.replace_document(doc.document_id, doc.records)
     failed = doc.document["status"] == "failed"
     entry.update(status="failed" if failed else "processed", last_error=doc.document["error"], updated_at=now())

@@ -102,3 +102,4 @@ class TableView:
     cells: list[BBox]  # cell boxes on that page, page coordinates
     grid: list[list[str]]
     rotation: int = 0
+    image: str | None = None  # base64 PNG of the region with the cells drawn (pipeline.report.crops)

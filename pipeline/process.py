@@ -1,7 +1,8 @@
 """One document through every stage: extract → stitch → key → realign → records.
 
 Entry point: `process_document(path)`. It never raises for a bad document: the failure becomes
-the document's `error`, its status `failed`, and no other record of it is produced."""
+the document's `error`, its status `failed`, and no other record of it is produced. It runs in
+this process; `pipeline.workers` runs it in watched worker processes (what `juesuan run` does)."""
 from __future__ import annotations
 
 import hashlib
@@ -13,7 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from pipeline import catalog
-from pipeline.extract import DocumentError, extract_pdf
+from pipeline.extract import MAX_PAGES, MAX_PIXELS, DocumentError, PageLimits, Progress, extract_pdf
 from pipeline.extract.context import document_identity
 from pipeline.model import Finding, RawTable, TableView
 from pipeline.realign import realign_table
@@ -30,9 +31,16 @@ TEXT_SUFFIXES = {".txt", ".md", ".html", ".htm"}
 
 @dataclass
 class Options:
-    ocr: str = "auto"
-    extractor: str = "native"
+    """How documents are read, and what one document may cost."""
+
+    ocr: str = "auto"  # auto | always | never
+    extractor: str = "native"  # native | camelot
     password: str | None = None
+    ocr_engine: str | None = None  # rapidocr (default) | paddleocr | module:factory
+    max_pages: int = MAX_PAGES  # pages read of one document
+    max_pixels: int = MAX_PIXELS  # an embedded image or OCR rendering larger than this is refused
+    page_timeout: float = 120.0  # s a worker may go without progress (one page, or one later stage)
+    max_memory_mb: int = 4096  # a worker's resident memory cap
 
 
 @dataclass
@@ -76,11 +84,14 @@ def usual_unit(tables: list[RawTable]) -> str | None:
     return units.most_common(1)[0][0] if units else None
 
 
-def build_records(document_id: str, tables: list[RawTable]) -> tuple[dict[str, list[dict]], list[Finding]]:
+def build_records(document_id: str, tables: list[RawTable],
+                  progress: Progress | None = None) -> tuple[dict[str, list[dict]], list[Finding]]:
     records: dict[str, list[dict]] = {name: [] for name in RECORD_TABLES}
     findings: list[Finding] = []
     usual = usual_unit(tables)
     for table_id, raw in enumerate(tables, start=1):
+        if progress:
+            progress("table", table_id)
         if raw.unit is None and usual:
             raw.unit = usual
             findings.append(Finding("info", "unit_inherited", f"no unit printed; the document's usual unit {usual} assumed",
@@ -108,71 +119,111 @@ def build_records(document_id: str, tables: list[RawTable]) -> tuple[dict[str, l
     return records, findings
 
 
-def extract_tables(path: Path, data: bytes, options: Options):
+def extract_tables(path: Path, data: bytes, options: Options, skip_pages: dict[int, str], progress: Progress | None):
     if path.suffix.lower() in TEXT_SUFFIXES:
         from pipeline.extract.text_dump import extract_text_dump
 
         return extract_text_dump(data, path.suffix.lower())
-    return extract_pdf(data, ocr=options.ocr, extractor=options.extractor, password=options.password)
+    limits = PageLimits(options.max_pages, options.max_pixels, skip_pages)
+    return extract_pdf(data, ocr=options.ocr, extractor=options.extractor, password=options.password, limits=limits,
+                       progress=progress, ocr_engine=options.ocr_engine)
 
 
 def process_document(path: Path, options: Options | None = None, source_uri: str | None = None,
-                     source_name: str | None = None, filename: str | None = None) -> DocumentResult:
+                     source_name: str | None = None, filename: str | None = None,
+                     skip_pages: dict[int, str] | None = None, progress: Progress | None = None,
+                     with_crops: bool = False) -> DocumentResult:
     """`source_uri` / `source_name` / `filename` describe where a fetched document came from
-    (its stored path is content-addressed); a local file defaults to its own path and name."""
+    (its stored path is content-addressed); a local file defaults to its own path and name.
+    `skip_pages` (page → why) are not read; `progress(stage, detail)` is called as work goes
+    on; `with_crops` draws the report's page crops into the table views."""
     options = options or Options()
+    progress = progress or (lambda stage, detail: None)
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        data = b""
-        read_error = f"cannot read file: {exc.strerror or exc}"
-    else:
-        read_error = None
-    document_id = hashlib.sha256(data).hexdigest()
-    result = DocumentResult(document_id, path=str(path))
-    doc = {
-        "document_id": document_id, "source_uri": source_uri or str(path.resolve()), "source_name": source_name,
-        "filename": filename or path.name,
-        "department": None, "year": None, "pages": None, "status": "done", "error": None, "quality": None,
-        "processed_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-    }
+    data, read_error = read_input(path)
+    result = new_result(path, data, source_uri, source_name, filename)
+    doc = result.document
     started = time.perf_counter()
     try:
         if read_error:
             raise DocumentError(read_error)
-        extracted = extract_tables(path, data, options)
-        tables = [t for t in extracted.tables if not is_empty_fragment(t)]
-        dropped = len(extracted.tables) - len(tables)
-        tables = stitch_continued_tables(tables)
+        extracted = extract_tables(path, data, options, skip_pages or {}, progress)
+        records, findings, tables = document_records(result.document_id, extracted, doc, progress)
+        result.records.update(records, documents=[doc])
+        result.records["quality_log"] = [finding_record(result.document_id, f) for f in findings]
         result.views = [table_view(i, t) for i, t in enumerate(tables, start=1)]
-        records, findings = build_records(document_id, tables)
-        narrative = [text for page in extracted.page_text for _, text in page.lines]
-        validation = validate_document(records, narrative)
-        findings = extracted.findings + findings + validation.findings
-        errors_by_table = Counter(f.table_id for f in findings if f.severity == "error")
-        for table in records["tables"]:
-            table["quality"] = table_quality(validation, table["table_id"], errors_by_table[table["table_id"]])
-        if dropped:
-            findings.append(Finding("info", "empty_fragment", f"{dropped} ruled box(es) without text ignored"))
-        if not tables:
-            findings.append(Finding("info", "no_tables", "no table found in the document"))
-        doc["department"], doc["year"] = document_identity(extracted.page_text, tables)
-        qualities = [t["quality"] for t in records["tables"]]
-        doc["quality"] = round(sum(qualities) / len(qualities), 4) if qualities else None
-        doc["pages"] = extracted.pages
-        if any(f.severity == "error" for f in findings):
-            doc["status"] = "partial"
-        result.records.update(records)
-        result.records["quality_log"] = [finding_record(document_id, f) for f in findings]
+        if with_crops and path.suffix.lower() in PDF_SUFFIXES:
+            progress("crops", None)
+            from pipeline.report.crops import render_crops
+
+            render_crops(data, result.views, options.password)
     except (DocumentError, ValueError) as exc:
         _fail(result, doc, str(exc))
     except Exception as exc:  # a library crashing on one document must not stop the run
         log.exception("processing %s failed", path)
         _fail(result, doc, f"internal error: {type(exc).__name__}: {exc}".splitlines()[0])
     log.info("%s: %s in %.2fs", path.name, doc["status"], time.perf_counter() - started)
-    result.records["documents"] = [doc]
     return result
+
+
+def read_input(path: Path) -> tuple[bytes, str | None]:
+    """The file's bytes, or b"" and why it cannot be read."""
+    try:
+        return path.read_bytes(), None
+    except OSError as exc:
+        return b"", f"cannot read file: {exc.strerror or exc}"
+
+
+def new_result(path: Path, data: bytes, source_uri: str | None = None, source_name: str | None = None,
+               filename: str | None = None) -> DocumentResult:
+    """A result holding just the document's row, status `done` until told otherwise."""
+    document_id = hashlib.sha256(data).hexdigest()
+    result = DocumentResult(document_id, path=str(path))
+    result.records["documents"] = [{
+        "document_id": document_id, "source_uri": source_uri or str(path.resolve()), "source_name": source_name,
+        "filename": filename or path.name,
+        "department": None, "year": None, "pages": None, "status": "done", "error": None, "quality": None,
+        "processed_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }]
+    return result
+
+
+def failed_document(path: Path, message: str, source_uri: str | None = None, source_name: str | None = None,
+                    filename: str | None = None) -> DocumentResult:
+    """The record of a document that could not be processed at all (its worker died, say)."""
+    path = Path(path)
+    result = new_result(path, read_input(path)[0], source_uri, source_name, filename)
+    _fail(result, result.document, message)
+    return result
+
+
+def document_records(document_id: str, extracted, doc: dict,
+                     progress: Progress) -> tuple[dict[str, list[dict]], list[Finding], list[RawTable]]:
+    """Stitch, key, realign and validate the extracted tables; fills `doc`'s department, year,
+    pages, quality and status."""
+    tables = [t for t in extracted.tables if not is_empty_fragment(t)]
+    dropped = len(extracted.tables) - len(tables)
+    progress("stitch", None)
+    tables = stitch_continued_tables(tables)
+    records, findings = build_records(document_id, tables, progress)
+    progress("validate", None)
+    narrative = [text for page in extracted.page_text for _, text in page.lines]
+    validation = validate_document(records, narrative)
+    findings = extracted.findings + findings + validation.findings
+    errors_by_table = Counter(f.table_id for f in findings if f.severity == "error")
+    for table in records["tables"]:
+        table["quality"] = table_quality(validation, table["table_id"], errors_by_table[table["table_id"]])
+    if dropped:
+        findings.append(Finding("info", "empty_fragment", f"{dropped} ruled box(es) without text ignored"))
+    if not tables:
+        findings.append(Finding("info", "no_tables", "no table found in the document"))
+    doc["department"], doc["year"] = document_identity(extracted.page_text, tables)
+    qualities = [t["quality"] for t in records["tables"]]
+    doc["quality"] = round(sum(qualities) / len(qualities), 4) if qualities else None
+    doc["pages"] = extracted.pages
+    if any(f.severity == "error" for f in findings):
+        doc["status"] = "partial"
+    return records, findings, tables
 
 
 def _fail(result: DocumentResult, doc: dict, message: str) -> None:
@@ -180,5 +231,5 @@ def _fail(result: DocumentResult, doc: dict, message: str) -> None:
     doc["status"], doc["error"] = "failed", message
     result.views = []
     for name in RECORD_TABLES:
-        result.records[name] = []
+        result.records[name] = [doc] if name == "documents" else []
     result.records["quality_log"] = [finding_record(result.document_id, Finding("error", "document_failed", message))]

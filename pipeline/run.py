@@ -1,16 +1,17 @@
 """A run over files and folders: process each document, store, report.
 
 Entry point: `run_inputs(inputs, out_dir, warehouse_url, options, workers)`. Documents are
-independent: one that fails is recorded as failed and the others go on."""
+independent: one that fails is recorded as failed and the others go on. Each is processed in a
+watched worker process (`pipeline.workers`); this process only stores and reports."""
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.process import PDF_SUFFIXES, RECORD_TABLES, TEXT_SUFFIXES, DocumentResult, Options, process_document
 from pipeline.report import write_report
 from pipeline.store import open_warehouse, write_jsonl
+from pipeline.workers import Job, process_supervised
 
 INPUT_SUFFIXES = PDF_SUFFIXES | TEXT_SUFFIXES
 
@@ -55,13 +56,11 @@ def collect_inputs(inputs: list[str]) -> list[Path]:
 
 
 def process_all(files: list[Path], options: Options, workers: int = 1):
-    """Results in input order; with workers > 1 each document is processed in a child process."""
-    if workers <= 1 or len(files) <= 1:
-        for f in files:
-            yield process_document(f, options)
-        return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(process_document, files, [options] * len(files))
+    """Results in input order: in `workers` supervised worker processes, or with `workers=0` in
+    this process (no isolation and no time limit: for debugging and profiling)."""
+    if workers == 0:
+        return (process_document(f, options, with_crops=True) for f in files)
+    return process_supervised([Job(str(f)) for f in files], options, workers)
 
 
 def run_inputs(inputs: list[str], out_dir: str | Path = "out", warehouse_url: str | None = None,
@@ -77,18 +76,18 @@ def store_results(results, out_dir: str | Path = "out", warehouse_url: str | Non
     warehouse = open_warehouse(warehouse_url or f"duckdb:///{out / 'warehouse.duckdb'}")
     merged: dict[str, list[dict]] = {name: [] for name in RECORD_TABLES}
     done: list[DocumentResult] = []
-    sources = {}
+    views = {}
     try:
         for result in results:
             warehouse.replace_document(result.document_id, result.records)
             done.append(result)
-            sources[result.document_id] = (result.path, result.views)
+            views[result.document_id] = result.views
             for name in RECORD_TABLES:
                 merged[name] += result.records[name]
     finally:
         warehouse.close()
     write_jsonl(out, merged)
-    write_report(out / "report.html", merged, sources)
+    write_report(out / "report.html", merged, views)
     statuses = [r.document["status"] for r in done]
     log = merged["quality_log"]
     return RunSummary(

@@ -14,6 +14,7 @@ from pipeline.model import Cell, ExtractedDocument, PageText, RawTable
 
 _PIPE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 MAX_LINE = 20000  # characters: longer lines are garbage, cut with a finding
+MAX_COLSPAN = 64  # an HTML cell wider than this is garbage (a span is clipped to the rows below it)
 
 
 class TextDumpError(ValueError):
@@ -172,6 +173,8 @@ def read_html(text: str) -> tuple[list[RawTable], list[str]]:
         for r, row in enumerate(rows):
             c = 0
             for text_, rs, cs in row:
+                # `rowspan=9999999` would cover millions of positions: spans stop at the table's edge
+                rs, cs = min(rs, len(rows) - r), min(cs, MAX_COLSPAN)
                 while (r, c) in taken:
                     c += 1
                 cells.append(Cell(r, c, text_, None, rs, cs, 1.0, 1))

@@ -50,24 +50,29 @@ REPAIR = 0.05  # inch: breaks in a ruling bridged by closing (10 px)
 LOW_CHAR_SCORE = 0.80  # a cell holding a character read below this is read again
 LOW_LINE_SCORE = 0.90  # ... or a line whose mean score is below this
 
-_engine: OcrEngine | None = None
+_default: OcrEngine | None = None  # set_engine's choice; else the RapidOCR engine
+_by_name: dict[str, OcrEngine] = {}
 _engine_lock = threading.Lock()
 
 
-def get_engine() -> OcrEngine:
-    """The process's OCR engine, built on first use (one per process: model load is costly)."""
-    global _engine
-    if _engine is None:
-        with _engine_lock:
-            if _engine is None:
-                _engine = RapidOcrEngine()
-    return _engine
+def get_engine(name: str | None = None) -> OcrEngine:
+    """The process's OCR engine (or the one `name` makes: `rapidocr`, `paddleocr`, or a
+    `module:factory` of your own), built on first use and kept: model load is costly."""
+    global _default
+    if name is None and _default is not None:
+        return _default
+    key = name or "rapidocr"
+    with _engine_lock:
+        if key not in _by_name:
+            _by_name[key] = make_engine(key)
+        engine = _by_name[key]
+    return engine
 
 
 def set_engine(engine: OcrEngine | None) -> None:
-    """Replace the process-wide engine (None: build the default again on next use)."""
-    global _engine
-    _engine = engine
+    """Replace the process-wide default engine (None: RapidOCR again)."""
+    global _default
+    _default = engine
 
 
 # ------------------------------------------------------------------------------------------

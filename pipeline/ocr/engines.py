@@ -16,6 +16,7 @@ interface and is imported only when asked for.
 """
 from __future__ import annotations
 
+import importlib
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -288,8 +289,17 @@ ENGINES = {"rapidocr": RapidOcrEngine, "paddleocr": PaddleOcrEngine, "paddle": P
 
 
 def make_engine(name: str = "rapidocr", **kwargs) -> OcrEngine:
+    """An engine by name: one of ENGINES, or `package.module:factory` for an engine of your own
+    (a class or function returning an `OcrEngine`; what `--ocr-engine` and worker processes use)."""
+    if ":" in name:
+        module_name, _, attr = name.partition(":")
+        try:
+            factory = getattr(importlib.import_module(module_name), attr)
+        except (ImportError, AttributeError) as exc:
+            raise EngineUnavailable(f"OCR engine {name!r} cannot be loaded: {exc}") from None
+        return factory(**kwargs)
     try:
         cls = ENGINES[name.lower()]
     except KeyError:
-        raise EngineUnavailable(f"unknown OCR engine {name!r}; known: {', '.join(sorted(ENGINES))}") from None
+        raise EngineUnavailable(f"unknown OCR engine {name!r}; known: {', '.join(sorted(ENGINES))}, or module:factory") from None
     return cls(**kwargs)

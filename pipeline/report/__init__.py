@@ -1,19 +1,20 @@
 """Report: one self-contained report.html for a run (no network; every extracted string escaped).
 
-Entry point: `write_report(path, records, sources)`. Per run and per document: the counts,
+Entry point: `write_report(path, records, views)`. Per run and per document: the counts,
 then per table a PNG of the page region with the detected cells drawn over it beside the table
-as extracted, its failed checks (expected against actual) and the repairs made to it."""
+as extracted, its failed checks (expected against actual) and the repairs made to it. The PNGs
+are drawn where the document was processed (`render_crops`, in its worker process), so the run
+itself only assembles the page."""
 from __future__ import annotations
 
-import base64
 from collections import Counter, defaultdict
 from html import escape
 from pathlib import Path
 
 from pipeline.model import TableView
+from pipeline.report.crops import render_crops
 
 MAX_ROWS = 80  # rows of an extracted table shown; the records hold them all
-ZOOM = 1.0
 
 _STYLE = """body{font-family:sans-serif;margin:2em;color:#222;max-width:1600px}
 table{border-collapse:collapse;margin:.4em 0}td,th{border:1px solid #bbb;padding:2px 5px;font-size:12px;vertical-align:top}
@@ -36,41 +37,6 @@ def _table(headers: list[str], rows: list[list], row_class=None, cls: str = "") 
     return f"<table class='{cls}'><tr>{head}</tr>{''.join(body)}</table>"
 
 
-def render_crop(pdf_path: str, view: TableView) -> str | None:
-    """The table's region of its first page as a base64 PNG, detected cells drawn in red."""
-    if view.bbox is None:
-        return None
-    try:
-        import cv2
-        import numpy as np
-        import pymupdf
-
-        x0, y0, x1, y1 = view.bbox
-        region = pymupdf.Rect(x0 - 8, y0 - 48, x1 + 8, y1 + 8)  # the title lines above the table too
-        with pymupdf.open(pdf_path) as doc:
-            page = doc[view.page - 1]
-            # a rotated page renders whole (the clip is in unrotated space); others just the region
-            clip = region & page.rect if not page.rotation else None
-            pix = page.get_pixmap(matrix=pymupdf.Matrix(ZOOM, ZOOM), clip=clip, alpha=False)
-        origin = (clip.x0, clip.y0) if clip is not None else (0.0, 0.0)
-        image = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width, pix.n)
-        image = cv2.cvtColor(image, cv2.COLOR_RGB2BGR) if pix.n == 3 else cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
-
-        def px(x, y):
-            return int((x - origin[0]) * ZOOM), int((y - origin[1]) * ZOOM)
-
-        for cx0, cy0, cx1, cy1 in view.cells:
-            cv2.rectangle(image, px(cx0, cy0), px(cx1, cy1), (0, 0, 220), 1)
-        if clip is None:
-            (left, top), (right, bottom) = px(max(region.x0, 0), max(region.y0, 0)), px(region.x1, region.y1)
-            image = image[top:bottom, left:right]
-        crop = image
-        ok, png = cv2.imencode(".png", crop, [cv2.IMWRITE_PNG_COMPRESSION, 3])
-        return base64.b64encode(png.tobytes()).decode("ascii") if ok else None
-    except Exception:  # a report without one picture beats no report
-        return None
-
-
 def _findings_html(findings: list[dict]) -> str:
     if not findings:
         return "<p class='meta'>no findings</p>"
@@ -80,11 +46,11 @@ def _findings_html(findings: list[dict]) -> str:
                   row_class=lambda i: findings[i]["severity"])
 
 
-def _table_card(table: dict, view: TableView | None, findings: list[dict], facts: int, source: str | None) -> str:
+def _table_card(table: dict, view: TableView | None, findings: list[dict], facts: int) -> str:
     title = f"#{table['table_id']} {table['table_key']} — {table['title'] or '(untitled)'}"
     meta = (f"pages {table['page_start']}–{table['page_end']} · unit {table['unit']} · source {table['source']} · "
             f"{table['n_rows']}×{table['n_cols']} · {facts} facts · quality {table['quality']}")
-    image = render_crop(source, view) if (view and source and table["source"] != "text") else None
+    image = view.image if view and table["source"] != "text" else None
     picture = (f"<img alt='page {table['page_start']} region' src='data:image/png;base64,{image}'>" if image
                else "<p class='meta'>no page image (text dump)</p>" if table["source"] == "text"
                else "<p class='meta'>no page image</p>")
@@ -102,7 +68,7 @@ def _table_card(table: dict, view: TableView | None, findings: list[dict], facts
             f"{_findings_html(findings)}{grid_html}</div></div>")
 
 
-def render_report(records: dict[str, list[dict]], sources: dict[str, tuple[str | None, list[TableView]]]) -> str:
+def render_report(records: dict[str, list[dict]], views: dict[str, list[TableView]]) -> str:
     docs = records["documents"]
     log = records["quality_log"]
     facts_by_table = Counter((f["document_id"], f["table_id"]) for f in records["fiscal_facts"])
@@ -117,8 +83,7 @@ def render_report(records: dict[str, list[dict]], sources: dict[str, tuple[str |
                       len(records["tables"]), len(records["fiscal_facts"]), severities["warning"], severities["error"]]])]
     for doc in docs:
         did = doc["document_id"]
-        source, views = sources.get(did, (None, []))
-        by_id = {v.table_id: v for v in views}
+        by_id = {v.table_id: v for v in views.get(did, [])}
         tables = [t for t in records["tables"] if t["document_id"] == did]
         parts.append(f"<section class='document' id='d{did[:12]}'><h2 class='{_e(doc['status'])}'>{_e(doc['filename'])}</h2>")
         parts.append(_table(["department", "year", "pages", "status", "quality", "tables", "error"],
@@ -127,12 +92,16 @@ def render_report(records: dict[str, list[dict]], sources: dict[str, tuple[str |
         parts.append(_findings_html(findings[(did, None)]))
         for table in tables:
             tid = table["table_id"]
-            parts.append(_table_card(table, by_id.get(tid), findings[(did, tid)], facts_by_table[(did, tid)], source))
+            parts.append(_table_card(table, by_id.get(tid), findings[(did, tid)], facts_by_table[(did, tid)]))
         parts.append("</section>")
     parts.append("</body></html>")
     return "\n".join(parts)
 
 
-def write_report(path: Path, records: dict[str, list[dict]], sources: dict | None = None) -> None:
+def write_report(path: Path, records: dict[str, list[dict]], views: dict[str, list[TableView]] | None = None) -> None:
+    """`views`: each document's table views (with their crops), by document_id."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_report(records, sources or {}), encoding="utf-8")
+    path.write_text(render_report(records, views or {}), encoding="utf-8")
+
+
+__all__ = ["render_crops", "render_report", "write_report"]

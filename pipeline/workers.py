@@ -1,0 +1,282 @@
+"""Supervised worker processes: every document is processed in a child process the run watches.
+
+Entry point: `process_supervised(jobs, options, workers)` → one DocumentResult per job, in the
+order of `jobs`.
+
+Why processes: PyMuPDF, OpenCV and onnxruntime run native code that no Python timeout can
+interrupt, and a crash there (a segfault, an abort, the OOM killer) ends its whole process. So a
+worker reports its progress over a pipe (before each page, each table, validation, the report
+crops) and the supervisor
+
+- kills a worker that reports nothing for `options.page_timeout` seconds, or whose resident
+  memory passes `options.max_memory_mb`;
+- when it killed a worker, or a worker died, on a page: processes that document again in a
+  fresh worker without that page (an `error` finding names the page and why; the document ends
+  `partial`), up to MAX_SKIPPED_PAGES pages; stuck or dead anywhere else, or past that count,
+  the document fails with a one-line error and no other record.
+
+Either way the run goes on with the other documents. A worker is a fresh interpreter (about
+0.9 s to start) that serves document after document and keeps its OCR engine between them.
+With several workers, the largest files go first (the slowest, as a rule), so that one long
+scan does not finish alone at the end of the run.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+
+import psutil
+
+from pipeline.process import DocumentResult, Options, failed_document, process_document
+
+POLL = 0.25  # s between checks of the workers' clocks and memory
+MAX_SKIPPED_PAGES = 3  # pages of one document that may hang or crash a worker before it is given up
+PR_SET_PDEATHSIG = 1  # prctl(2)
+STARTUP_TIMEOUT = 60.0  # s a new worker may take to import the pipeline (a busy machine is slow)
+
+
+@dataclass
+class Job:
+    """One document to process; the `source_*` / `filename` fields as in `process_document`."""
+
+    path: str
+    source_uri: str | None = None
+    source_name: str | None = None
+    filename: str | None = None
+    with_crops: bool = True
+
+
+@dataclass
+class _Task:
+    index: int
+    job: Job
+    skip: dict[int, str] = field(default_factory=dict)  # pages not to read again, and why
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """A worker must not outlive its supervisor, even while stuck in native code that never
+    reads the socket again: the kernel kills it when the supervisor dies (Linux)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the EOF on the socket still ends an idle worker
+        return
+    if os.getppid() != parent_pid:  # the supervisor died before the request took effect
+        os._exit(1)
+
+
+def serve(fd: int, parent_pid: int) -> None:
+    """A worker (`python -m pipeline.workers FD PID`): documents in, progress and results out over
+    the socket FD, until told to stop or orphaned (the supervisor gone: EOF, or PDEATHSIG)."""
+    die_with_parent(parent_pid)
+    conn = Connection(fd)
+    sys_path, log_file = conn.recv()
+    sys.path[:] = sys_path  # `module:factory` OCR engines import here as they would in the run
+    if log_file:
+        logging.basicConfig(filename=log_file, level=logging.INFO,
+                            format="%(asctime)s %(levelname)s %(name)s[worker %(process)d]: %(message)s")
+    conn.send(("ready", None))
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        index, job, options, skip = message
+
+        def progress(stage: str, detail, index=index) -> None:
+            conn.send(("progress", index, stage, detail))
+
+        result = process_document(Path(job.path), options, job.source_uri, job.source_name, job.filename,
+                                  skip_pages=skip, progress=progress, with_crops=job.with_crops)
+        try:
+            conn.send(("result", index, result))
+        except OSError:
+            return
+
+
+def _log_file() -> str | None:
+    """The run's log file (cli.py logs to one): the workers write their tracebacks and the PDF
+    and OCR libraries' messages there too, not on the terminal."""
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, logging.FileHandler):
+            return handler.baseFilename
+    return None
+
+
+class _Worker:
+    """A worker process: a fresh interpreter (no fork of this one, whatever threads it runs, and
+    no re-import of the caller's main script), joined to the supervisor by a socket pair."""
+
+    def __init__(self, log_file: str | None):
+        ours, theirs = socket.socketpair()
+        sink = open(log_file, "ab") if log_file else None
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "pipeline.workers", str(theirs.fileno()), str(os.getpid())],
+                pass_fds=[theirs.fileno()],
+                stdin=subprocess.DEVNULL, stdout=sink, stderr=sink,
+                start_new_session=True)  # Ctrl-C reaches the supervisor, which stops the workers
+        finally:
+            theirs.close()
+            if sink:
+                sink.close()
+        self.conn = Connection(ours.detach())
+        self.conn.send((list(sys.path), log_file))
+        self.task: _Task | None = None
+        self.where: tuple[str, object] = ("start", None)
+        self.heard = time.monotonic()
+        self.ready = False  # until its hello: the interpreter is still importing
+
+    def time_limit(self, options: Options) -> float:
+        return options.page_timeout if self.ready else max(options.page_timeout, STARTUP_TIMEOUT)
+
+    def assign(self, task: _Task, options: Options) -> None:
+        self.task, self.where = task, ("start", None)
+        if self.ready:
+            self.heard = time.monotonic()
+        self.conn.send((task.index, task.job, options, task.skip))
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def rss_mb(self) -> float:
+        try:
+            return psutil.Process(self.process.pid).memory_info().rss / 2**20
+        except psutil.Error:
+            return 0.0
+
+    def receive(self) -> tuple[int, DocumentResult] | None:
+        """Drain the socket: (job index, result) once the document is done. EOFError: the worker died."""
+        while self.conn.poll():
+            kind, *rest = self.conn.recv()
+            self.heard = time.monotonic()
+            if kind == "ready":
+                self.ready = True
+                continue
+            index, *rest = rest
+            if kind == "progress":
+                self.where = (rest[0], rest[1])
+            elif kind == "result":
+                self.task = None
+                return index, rest[0]
+        return None
+
+    def stop(self, kill: bool = False) -> None:
+        if not kill:
+            try:
+                self.conn.send(None)
+                self.process.wait(2)
+            except (OSError, subprocess.TimeoutExpired):
+                pass
+        if self.alive():
+            self.process.kill()
+        self.process.wait()
+        self.conn.close()
+
+
+def _death(process: subprocess.Popen) -> str:
+    code = process.wait()
+    if code is not None and code < 0:
+        try:
+            return f"the worker process crashed (killed by {signal.Signals(-code).name})"
+        except ValueError:
+            return f"the worker process crashed (signal {-code})"
+    return f"the worker process exited unexpectedly (exit status {code})"
+
+
+def _where(stage: str, detail) -> str:
+    return {"start": "while opening the document", "page": f"on page {detail}", "stitch": "while stitching tables",
+            "table": f"while realigning table {detail}", "validate": "while validating",
+            "crops": "while drawing the report's page crops"}.get(stage, f"in {stage}")
+
+
+def _schedule(jobs: list[Job], workers: int) -> deque[_Task]:
+    tasks = [_Task(i, job) for i, job in enumerate(jobs)]
+    if workers > 1:
+        def size(task: _Task) -> int:
+            try:
+                return Path(task.job.path).stat().st_size
+            except OSError:
+                return 0
+        tasks.sort(key=size, reverse=True)
+    return deque(tasks)
+
+
+def process_supervised(jobs: list[Job], options: Options | None = None, workers: int = 1) -> Iterator[DocumentResult]:
+    """Each job's result in job order, processed by `workers` watched worker processes."""
+    options = options or Options()
+    pending = _schedule(jobs, workers)
+    done: dict[int, DocumentResult] = {}
+    pool: list[_Worker] = []
+    log_file = _log_file()
+    next_out = 0
+
+    def give_up_or_skip(worker: _Worker, why: str) -> None:
+        task = worker.task
+        stage, detail = worker.where
+        if stage == "page" and len(task.skip) < MAX_SKIPPED_PAGES:
+            task.skip[detail] = why
+            pending.appendleft(task)  # again, without that page, before anything else
+            return
+        if stage == "page":
+            pages = ", ".join(str(p) for p in [*task.skip, detail])
+            why = f"{len(task.skip) + 1} pages hung or crashed the worker (pages {pages}); document abandoned"
+        else:
+            why = f"{why} {_where(stage, detail)}"
+        job = task.job
+        done[task.index] = failed_document(Path(job.path), why, job.source_uri, job.source_name, job.filename)
+
+    try:
+        while next_out < len(jobs):
+            for worker in pool:
+                if worker.task is None and pending:
+                    worker.assign(pending.popleft(), options)
+            while pending and len(pool) < workers:
+                pool.append(_Worker(log_file))
+                pool[-1].assign(pending.popleft(), options)
+            busy = [w for w in pool if w.task is not None]
+            if busy:
+                wait([w.conn for w in busy], timeout=POLL)  # a message, or EOF when a worker dies
+            now = time.monotonic()
+            for worker in busy:
+                try:
+                    finished = worker.receive()
+                except (EOFError, OSError):
+                    finished = None
+                if finished is not None:
+                    done[finished[0]] = finished[1]
+                    continue
+                problem = None
+                if not worker.alive():
+                    problem = _death(worker.process)
+                elif now - worker.heard > worker.time_limit(options):
+                    problem = f"the worker made no progress for {options.page_timeout:g} s (--page-timeout)"
+                elif worker.rss_mb() > options.max_memory_mb:
+                    problem = f"the worker passed the memory cap of {options.max_memory_mb} MB (--max-memory)"
+                if problem:
+                    worker.stop(kill=True)
+                    pool.remove(worker)
+                    give_up_or_skip(worker, problem)
+            while next_out in done:
+                yield done.pop(next_out)
+                next_out += 1
+    finally:
+        for worker in pool:
+            worker.stop(kill=worker.task is not None)
+
+
+if __name__ == "__main__":
+    serve(int(sys.argv[1]), int(sys.argv[2]))
