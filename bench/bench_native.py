@@ -6,8 +6,10 @@ Default inputs: every PDF under ../shared/corpus (next to the repo) if it exists
 samples/native/*.pdf. Each method runs 3 times over all inputs; the median wall time gives
 pages/second. Methods:
 
-  a. ours, end to end: `pipeline.run.run_inputs(..., Options(ocr="never"))` in-process, as
-     `juesuan run --ocr never` does it (extract, stitch, key, realign, warehouse, JSONL, report)
+  a. ours, end to end: `pipeline.run.run_inputs(..., Options(ocr="never"))`, as `juesuan run
+     --ocr never` does it (a worker process started and watched; extract, stitch, key, realign,
+     report crops in the worker; warehouse, JSONL, report here); a'. the same with
+     `workers=0`, in this process (no worker to start)
   b. ours, extraction alone: `extract_pdf(data, ocr="never")` per file
   c. camelot lattice, default: `camelot.read_pdf(path, pages="all", flavor="lattice")`
   d. camelot lattice, `engine="vector"` (camelot 2.0: ruling lines from the PDF, no rendering)
@@ -123,6 +125,13 @@ def main(argv: list[str] | None = None) -> int:
     t_run, summary = timed(run_end_to_end, ns.runs)
     rows.append(("ours: juesuan run --ocr never (end to end)", t_run, summary.line()))
 
+    def run_in_process():
+        with tempfile.TemporaryDirectory(prefix="juesuan-bench-") as tmp:
+            return run_inputs([str(f) for f in files], Path(tmp) / "out", options=Options(ocr="never"), workers=0)
+
+    t_inproc, summary = timed(run_in_process, ns.runs)
+    rows.append(("ours: the same, --workers 0 (in-process)", t_inproc, summary.line()))
+
     # b. ours, extraction alone
     def run_extract():
         return {f: extract_pdf(datas[f], ocr="never") for f in files}
@@ -186,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {name.ljust(width)} | {secs} | {pps} | {note} |")
     print()
     peers = [(name, t) for name, t, _ in rows if t and not name.startswith("ours")]
-    for ours_name, t_ours in ((rows[0][0], t_run), (rows[1][0], t_ext)):
+    for ours_name, t_ours in ((rows[0][0], t_run), (rows[1][0], t_inproc), (rows[2][0], t_ext)):
         for peer, t_peer in peers:
             print(f"ratio  {ours_name}  vs  {peer}: {t_peer / t_ours:.1f}x the pages/s")
 

@@ -23,7 +23,7 @@ def run_flow(inputs: list[str], out: str = "out", warehouse: str | None = None, 
 def process_document_task(path: str, ocr: str = "auto"):
     from pipeline.process import process_document
 
-    return process_document(path, Options(ocr=ocr))
+    return process_document(path, Options(ocr=ocr), with_crops=True)
 
 
 @flow(name="juesuan-run-distributed", log_prints=True)
@@ -44,6 +44,6 @@ def run_distributed_flow(inputs: list[str], out: str = "out", warehouse: str | N
         futures = [process_document_task.submit(p, ocr) for p in paths]
         return [f.result() for f in futures]
 
-    summary = store_results(fan_out(files), out, warehouse)
+    summary = store_results(enumerate(fan_out(files)), out, warehouse)
     print(summary.line())
     return summary

@@ -72,7 +72,7 @@ def crawl_url(url: str, source: Source, fetcher: Fetcher, warehouse: Warehouse, 
     # in a watched worker process: a page that hangs or crashes the PDF / OCR library costs this
     # document that page, not the crawl
     job = Job(result.path, source_uri=url, source_name=source.name, filename=url_filename(url), with_crops=False)
-    doc = next(process_supervised([job], options))
+    _, doc = next(process_supervised([job], options))
     warehouse.replace_document(doc.document_id, doc.records)
     failed = doc.document["status"] == "failed"
     entry.update(status="failed" if failed else "processed", last_error=doc.document["error"], updated_at=now())

@@ -14,7 +14,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from pipeline import catalog
-from pipeline.extract import MAX_PAGES, MAX_PIXELS, DocumentError, PageLimits, Progress, extract_pdf
+from pipeline.extract import (MAX_PAGES, MAX_PIXELS, PDF_ERROR, DocumentError, PageLimits, Progress, extract_pdf,
+                              mupdf_message)
 from pipeline.extract.context import document_identity
 from pipeline.model import Finding, RawTable, TableView
 from pipeline.realign import realign_table
@@ -159,6 +160,8 @@ def process_document(path: Path, options: Options | None = None, source_uri: str
             render_crops(data, result.views, options.password)
     except (DocumentError, ValueError) as exc:
         _fail(result, doc, str(exc))
+    except PDF_ERROR as exc:  # MuPDF on a damaged file, outside any one page
+        _fail(result, doc, f"damaged PDF: {mupdf_message(exc)}")
     except Exception as exc:  # a library crashing on one document must not stop the run
         log.exception("processing %s failed", path)
         _fail(result, doc, f"internal error: {type(exc).__name__}: {exc}".splitlines()[0])

@@ -56,10 +56,11 @@ def collect_inputs(inputs: list[str]) -> list[Path]:
 
 
 def process_all(files: list[Path], options: Options, workers: int = 1):
-    """Results in input order: in `workers` supervised worker processes, or with `workers=0` in
-    this process (no isolation and no time limit: for debugging and profiling)."""
+    """(index in `files`, result) as each document is done: in `workers` supervised worker
+    processes, or with `workers=0` in this process (no isolation and no time limit: for
+    debugging and profiling)."""
     if workers == 0:
-        return (process_document(f, options, with_crops=True) for f in files)
+        return ((i, process_document(f, options, with_crops=True)) for i, f in enumerate(files))
     return process_supervised([Job(str(f)) for f in files], options, workers)
 
 
@@ -71,27 +72,25 @@ def run_inputs(inputs: list[str], out_dir: str | Path = "out", warehouse_url: st
 
 
 def store_results(results, out_dir: str | Path = "out", warehouse_url: str | None = None) -> RunSummary:
-    """Each document's records into the warehouse as it comes, then the run's JSONL and report."""
+    """`results`: (input index, DocumentResult) pairs in any order. Each document goes into the
+    warehouse as it comes; the run's JSONL and report list them in input order."""
     out = Path(out_dir)
     warehouse = open_warehouse(warehouse_url or f"duckdb:///{out / 'warehouse.duckdb'}")
-    merged: dict[str, list[dict]] = {name: [] for name in RECORD_TABLES}
-    done: list[DocumentResult] = []
-    views = {}
+    done: dict[int, DocumentResult] = {}
     try:
-        for result in results:
+        for index, result in results:
             warehouse.replace_document(result.document_id, result.records)
-            done.append(result)
-            views[result.document_id] = result.views
-            for name in RECORD_TABLES:
-                merged[name] += result.records[name]
+            done[index] = result
     finally:
         warehouse.close()
+    ordered = [done[i] for i in sorted(done)]
+    merged = {name: [row for r in ordered for row in r.records[name]] for name in RECORD_TABLES}
     write_jsonl(out, merged)
-    write_report(out / "report.html", merged, views)
-    statuses = [r.document["status"] for r in done]
+    write_report(out / "report.html", merged, {r.document_id: r.views for r in ordered})
+    statuses = [r.document["status"] for r in ordered]
     log = merged["quality_log"]
     return RunSummary(
-        documents=len(done), failed=statuses.count("failed"), partial=statuses.count("partial"),
+        documents=len(ordered), failed=statuses.count("failed"), partial=statuses.count("partial"),
         tables=len(merged["tables"]), facts=len(merged["fiscal_facts"]),
         warnings=sum(f["severity"] == "warning" for f in log), errors=sum(f["severity"] == "error" for f in log),
     )

@@ -1,7 +1,7 @@
 """Supervised worker processes: every document is processed in a child process the run watches.
 
-Entry point: `process_supervised(jobs, options, workers)` → one DocumentResult per job, in the
-order of `jobs`.
+Entry point: `process_supervised(jobs, options, workers)` → (job index, DocumentResult) for every
+job, as each is done.
 
 Why processes: PyMuPDF, OpenCV and onnxruntime run native code that no Python timeout can
 interrupt, and a crash there (a segfault, an abort, the OOM killer) ends its whole process. So a
@@ -16,8 +16,9 @@ crops) and the supervisor
   the document fails with a one-line error and no other record.
 
 Either way the run goes on with the other documents. A worker is a fresh interpreter (about
-0.9 s to start) that serves document after document and keeps its OCR engine between them.
-With several workers, the largest files go first (the slowest, as a rule), so that one long
+0.5 s to start) that serves document after document and keeps its OCR engine between them; it
+retires after RECYCLE_AFTER documents, or between documents once its memory passes half the
+cap, and a fresh one takes over. With several workers, the largest files go first (the slowest, as a rule), so that one long
 scan does not finish alone at the end of the run.
 """
 from __future__ import annotations
@@ -42,6 +43,8 @@ from pipeline.process import DocumentResult, Options, failed_document, process_d
 POLL = 0.25  # s between checks of the workers' clocks and memory
 MAX_SKIPPED_PAGES = 3  # pages of one document that may hang or crash a worker before it is given up
 PR_SET_PDEATHSIG = 1  # prctl(2)
+RECYCLE_AFTER = 200  # documents a worker serves before a fresh one takes over
+RECYCLE_SHARE = 0.5  # ... or once, between documents, its memory passes this share of the cap
 STARTUP_TIMEOUT = 60.0  # s a new worker may take to import the pipeline (a busy machine is slow)
 
 
@@ -77,7 +80,7 @@ def die_with_parent(parent_pid: int) -> None:
 
 
 def serve(fd: int, parent_pid: int) -> None:
-    """A worker (`python -m pipeline.workers FD PID`): documents in, progress and results out over
+    """A worker (`python -m pipeline.worker_entry FD PID`): documents in, progress and results out over
     the socket FD, until told to stop or orphaned (the supervisor gone: EOF, or PDEATHSIG)."""
     die_with_parent(parent_pid)
     conn = Connection(fd)
@@ -86,6 +89,10 @@ def serve(fd: int, parent_pid: int) -> None:
     if log_file:
         logging.basicConfig(filename=log_file, level=logging.INFO,
                             format="%(asctime)s %(levelname)s %(name)s[worker %(process)d]: %(message)s")
+    if os.environ.get("JUESUAN_THREADS"):
+        import cv2
+
+        cv2.setNumThreads(int(os.environ["JUESUAN_THREADS"]))
     conn.send(("ready", None))
     while True:
         try:
@@ -110,8 +117,8 @@ def serve(fd: int, parent_pid: int) -> None:
 def _log_file() -> str | None:
     """The run's log file (cli.py logs to one): the workers write their tracebacks and the PDF
     and OCR libraries' messages there too, not on the terminal."""
-    for handler in logging.getLogger().handlers:
-        if isinstance(handler, logging.FileHandler):
+    for handler in reversed(logging.getLogger().handlers):  # the latest added first
+        if isinstance(handler, logging.FileHandler) and handler.baseFilename != os.devnull:
             return handler.baseFilename
     return None
 
@@ -120,14 +127,14 @@ class _Worker:
     """A worker process: a fresh interpreter (no fork of this one, whatever threads it runs, and
     no re-import of the caller's main script), joined to the supervisor by a socket pair."""
 
-    def __init__(self, log_file: str | None):
+    def __init__(self, log_file: str | None, threads: int):
         ours, theirs = socket.socketpair()
         sink = open(log_file, "ab") if log_file else None
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "pipeline.workers", str(theirs.fileno()), str(os.getpid())],
+                [sys.executable, "-m", "pipeline.worker_entry", str(theirs.fileno()), str(os.getpid())],
                 pass_fds=[theirs.fileno()],
-                stdin=subprocess.DEVNULL, stdout=sink, stderr=sink,
+                stdin=subprocess.DEVNULL, stdout=sink, stderr=sink, env=dict(os.environ, JUESUAN_THREADS=str(threads)),
                 start_new_session=True)  # Ctrl-C reaches the supervisor, which stops the workers
         finally:
             theirs.close()
@@ -139,6 +146,12 @@ class _Worker:
         self.where: tuple[str, object] = ("start", None)
         self.heard = time.monotonic()
         self.ready = False  # until its hello: the interpreter is still importing
+        self.served = 0
+
+    def worn_out(self, options: Options) -> bool:
+        """Whether to replace this worker between documents: allocator arenas, MuPDF's store and
+        onnxruntime's buffers keep what the largest document needed, and fragments add up."""
+        return self.served >= RECYCLE_AFTER or self.rss_mb() > options.max_memory_mb * RECYCLE_SHARE
 
     def time_limit(self, options: Options) -> float:
         return options.page_timeout if self.ready else max(options.page_timeout, STARTUP_TIMEOUT)
@@ -171,6 +184,7 @@ class _Worker:
                 self.where = (rest[0], rest[1])
             elif kind == "result":
                 self.task = None
+                self.served += 1
                 return index, rest[0]
         return None
 
@@ -215,68 +229,96 @@ def _schedule(jobs: list[Job], workers: int) -> deque[_Task]:
     return deque(tasks)
 
 
-def process_supervised(jobs: list[Job], options: Options | None = None, workers: int = 1) -> Iterator[DocumentResult]:
-    """Each job's result in job order, processed by `workers` watched worker processes."""
-    options = options or Options()
-    pending = _schedule(jobs, workers)
-    done: dict[int, DocumentResult] = {}
-    pool: list[_Worker] = []
-    log_file = _log_file()
-    next_out = 0
+class _Supervisor:
+    """The pool of workers for one run: hands out tasks, listens, and deals with the stuck."""
 
-    def give_up_or_skip(worker: _Worker, why: str) -> None:
-        task = worker.task
-        stage, detail = worker.where
+    def __init__(self, jobs: list[Job], options: Options, workers: int):
+        self.options, self.size = options, workers
+        self.pending = _schedule(jobs, workers)
+        self.done: dict[int, DocumentResult] = {}
+        self.pool: list[_Worker] = []
+        self.log_file = _log_file()
+        # each worker's share of the cores for its OCR and OpenCV threads: N workers that each
+        # spread over every core would only fight over them
+        self.threads = max(1, (os.cpu_count() or 1) // max(1, min(workers, len(jobs))))
+
+    def hand_out(self) -> None:
+        for worker in self.pool:
+            if worker.task is None and self.pending:
+                worker.assign(self.pending.popleft(), self.options)
+        while self.pending and len(self.pool) < self.size:
+            self.pool.append(_Worker(self.log_file, self.threads))
+            self.pool[-1].assign(self.pending.popleft(), self.options)
+
+    def listen(self) -> None:
+        """Wait a moment for messages; collect results; stop the stuck, the dead, the bloated."""
+        busy = [w for w in self.pool if w.task is not None]
+        if busy:
+            wait([w.conn for w in busy], timeout=POLL)  # a message, or EOF when a worker dies
+        now = time.monotonic()
+        for worker in busy:
+            try:
+                finished = worker.receive()
+            except (EOFError, OSError):
+                finished = None
+            if finished is not None:
+                self.done[finished[0]] = finished[1]
+                if worker.worn_out(self.options):
+                    self.retire(worker)
+                continue
+            problem = self.problem(worker, now)
+            if problem:
+                task, where = worker.task, worker.where
+                self.retire(worker, kill=True)
+                self.retry_or_fail(task, where, problem)
+
+    def problem(self, worker: _Worker, now: float) -> str | None:
+        if not worker.alive():
+            return _death(worker.process)
+        if now - worker.heard > worker.time_limit(self.options):
+            return f"the worker made no progress for {self.options.page_timeout:g} s (--page-timeout)"
+        if worker.rss_mb() > self.options.max_memory_mb:
+            return f"the worker passed the memory cap of {self.options.max_memory_mb} MB (--max-memory)"
+        return None
+
+    def retire(self, worker: _Worker, kill: bool = False) -> None:
+        worker.stop(kill=kill)
+        self.pool.remove(worker)
+
+    def retry_or_fail(self, task: _Task, where: tuple[str, object], why: str) -> None:
+        """Stuck on a page: that page is skipped and the document processed again (first, before
+        anything else). Stuck elsewhere, or on too many pages: the document fails."""
+        stage, page = where
         if stage == "page" and len(task.skip) < MAX_SKIPPED_PAGES:
-            task.skip[detail] = why
-            pending.appendleft(task)  # again, without that page, before anything else
+            task.skip[page] = why
+            self.pending.appendleft(task)
             return
         if stage == "page":
-            pages = ", ".join(str(p) for p in [*task.skip, detail])
+            pages = ", ".join(str(p) for p in [*task.skip, page])
             why = f"{len(task.skip) + 1} pages hung or crashed the worker (pages {pages}); document abandoned"
         else:
-            why = f"{why} {_where(stage, detail)}"
+            why = f"{why} {_where(stage, page)}"
         job = task.job
-        done[task.index] = failed_document(Path(job.path), why, job.source_uri, job.source_name, job.filename)
+        self.done[task.index] = failed_document(Path(job.path), why, job.source_uri, job.source_name, job.filename)
 
-    try:
-        while next_out < len(jobs):
-            for worker in pool:
-                if worker.task is None and pending:
-                    worker.assign(pending.popleft(), options)
-            while pending and len(pool) < workers:
-                pool.append(_Worker(log_file))
-                pool[-1].assign(pending.popleft(), options)
-            busy = [w for w in pool if w.task is not None]
-            if busy:
-                wait([w.conn for w in busy], timeout=POLL)  # a message, or EOF when a worker dies
-            now = time.monotonic()
-            for worker in busy:
-                try:
-                    finished = worker.receive()
-                except (EOFError, OSError):
-                    finished = None
-                if finished is not None:
-                    done[finished[0]] = finished[1]
-                    continue
-                problem = None
-                if not worker.alive():
-                    problem = _death(worker.process)
-                elif now - worker.heard > worker.time_limit(options):
-                    problem = f"the worker made no progress for {options.page_timeout:g} s (--page-timeout)"
-                elif worker.rss_mb() > options.max_memory_mb:
-                    problem = f"the worker passed the memory cap of {options.max_memory_mb} MB (--max-memory)"
-                if problem:
-                    worker.stop(kill=True)
-                    pool.remove(worker)
-                    give_up_or_skip(worker, problem)
-            while next_out in done:
-                yield done.pop(next_out)
-                next_out += 1
-    finally:
-        for worker in pool:
+    def close(self) -> None:
+        for worker in self.pool:
             worker.stop(kill=worker.task is not None)
 
 
-if __name__ == "__main__":
-    serve(int(sys.argv[1]), int(sys.argv[2]))
+def process_supervised(jobs: list[Job], options: Options | None = None,
+                       workers: int = 1) -> Iterator[tuple[int, DocumentResult]]:
+    """(index in `jobs`, result) of each job as soon as it is done, processed by `workers`
+    watched worker processes. Nothing waits on a slow document: the caller stores each result
+    when it comes, and puts them in job order itself where order matters."""
+    supervisor = _Supervisor(jobs, options or Options(), max(1, workers))
+    left = len(jobs)
+    try:
+        while left:
+            supervisor.hand_out()
+            supervisor.listen()
+            while supervisor.done:
+                yield supervisor.done.popitem()
+                left -= 1
+    finally:
+        supervisor.close()

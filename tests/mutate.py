@@ -16,15 +16,20 @@ HOSTILE = [b"0", b"-1", b"2147483647", b"-2147483648", b"1e308", b"99999999999",
            b"/MediaBox [0 0 1e9 1e9]", b"endstream", b"obj", b"R", b"<<", b">>", b"[", b"]", b"(", b"\\"]
 
 
-def seeds(paths: list[Path]) -> list[tuple[str, bytes]]:
-    """(name, bytes): each file as is, and text-layer files with their streams decompressed."""
+def seeds(paths: list[Path], scan_pages: int = 3) -> list[tuple[str, bytes]]:
+    """(name, bytes): each text-layer file as is and with its streams decompressed; a file with
+    scanned pages cut to its first `scan_pages` pages (each OCR page costs a second or more) and
+    its images left compressed (decompressed, they would balloon)."""
     out = []
     for path in paths:
         data = path.read_bytes()
-        out.append((path.stem, data))
         doc = pymupdf.open(stream=data, filetype="pdf")
-        if not doc.get_page_images(0):  # scans would balloon when their images are decompressed
-            out.append((path.stem + "-expanded", doc.tobytes(expand=255, garbage=1)))
+        if any(doc.get_page_images(i) for i in range(doc.page_count)):
+            doc.select(range(min(scan_pages, doc.page_count)))
+            out.append((path.stem + f"-p1-{scan_pages}", doc.tobytes(garbage=1, deflate=True)))
+            continue
+        out.append((path.stem, data))
+        out.append((path.stem + "-expanded", doc.tobytes(expand=255, garbage=1)))
     return out
 
 

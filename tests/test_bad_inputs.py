@@ -113,3 +113,31 @@ def test_text_dump_with_binary_garbage_and_megabyte_lines(tmp_path):
     result = process_document(tmp_path / "dump.txt")
     assert result.document["status"] == "done"
     assert [(f["subject_code"], f["value"]) for f in result.records["fiscal_facts"]] == [("201", 10.0)]
+
+
+def test_document_without_tables_is_done_with_an_info_finding(tmp_path):
+    doc = pymupdf.open()
+    doc.new_page().insert_text((72, 72), "本部门无政府性基金预算财政拨款收入支出。", fontname="china-s", fontsize=11)
+    doc.save(tmp_path / "prose.pdf")
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "pipeline.cli", "run", str(tmp_path / "prose.pdf"), "--out", str(out)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "Traceback" not in done.stdout + done.stderr
+    (document,) = jsonl(out / "documents.jsonl")
+    assert document["status"] == "done" and document["error"] is None and document["pages"] == 1
+    assert not jsonl(out / "tables.jsonl") and not jsonl(out / "fiscal_facts.jsonl")
+    log = jsonl(out / "quality_log.jsonl")
+    assert [(f["severity"], f["check"]) for f in log] == [("info", "no_tables")]
+
+
+def test_page_tree_cycle_costs_that_page(tmp_path):
+    """MuPDF's own errors on a damaged page (found by the mutation fuzzer): that page is an
+    error finding, the document is partial, nothing is an internal error."""
+    from pipeline.process import process_document
+    data = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R 2 0 R]/Count 2>>endobj\n"
+            b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+    (tmp_path / "cycle.pdf").write_bytes(data)
+    result = process_document(tmp_path / "cycle.pdf")
+    assert result.document["status"] == "partial" and result.document["pages"] == 2
+    errors = [f for f in result.records["quality_log"] if f["severity"] == "error"]
+    assert [(f["page"], f["message"]) for f in errors] == [(2, "page 2: damaged PDF (cycle in page tree)")]

@@ -3,7 +3,9 @@ mutant, the run ends, every mutant has its documents row, a failed one has a one
 no other record, and no mutant reaches an internal error (an exception juesuan did not expect).
 CI runs 50 mutants; the slow tier 1,000 (`pytest -m slow`, result in BENCHMARKS.md)."""
 import json
+import logging
 import os
+import re
 import time
 from collections import Counter
 
@@ -29,8 +31,14 @@ def fuzz(tmp_path, count: int, seed: int) -> dict:
         (folder / name).write_bytes(data)
         names.append(name)
     out = tmp_path / "out"
+    log = logging.FileHandler(tmp_path / "fuzz.log")  # the workers log each document's time there
+    logging.getLogger().addHandler(log)
     started = time.monotonic()
-    summary = run_inputs([str(folder)], out, options=Options(page_timeout=60), workers=2)
+    try:
+        summary = run_inputs([str(folder)], out, options=Options(page_timeout=60), workers=2)
+    finally:
+        logging.getLogger().removeHandler(log)
+        log.close()
     seconds = time.monotonic() - started
     records = {name: jsonl(out / f"{name}.jsonl") for name in RECORD_TABLES}
     docs = records["documents"]
@@ -50,7 +58,10 @@ def fuzz(tmp_path, count: int, seed: int) -> dict:
     internal += [(f["document_id"][:12], f["message"]) for f in records["quality_log"] if "internal error" in f["message"]]
     assert not internal, internal
     result = Counter(d["status"] for d in docs)
-    print(f"{count} mutants (seed {seed}) in {seconds:.0f} s: {dict(result)}")
+    timings = sorted((float(m.group(2)), m.group(1)) for m in re.finditer(
+        r"juesuan\[worker \d+\]: (\S+): \w+ in ([\d.]+)s", (tmp_path / "fuzz.log").read_text(encoding="utf-8")))
+    print(f"{count} mutants (seed {seed}) in {seconds:.0f} s: {dict(result)}; slowest: {timings[-3:]}")
+    print("errors:", Counter(d["error"].split(":")[0] for d in docs if d["error"]).most_common(8))
     return result
 
 

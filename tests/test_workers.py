@@ -157,10 +157,32 @@ def test_orphaned_worker_exits(tmp_path):
     workers = []
     while time.monotonic() < deadline and not workers:
         time.sleep(0.5)
-        workers = [p for p in psutil.Process(parent.pid).children(recursive=True) if "pipeline.workers" in " ".join(p.cmdline())]
+        workers = [p for p in psutil.Process(parent.pid).children(recursive=True) if "pipeline.worker_entry" in " ".join(p.cmdline())]
     assert workers, "no worker started"
     parent.kill()
     parent.wait()
     # the worker is stuck in the engine and never reads its socket again: the kernel ends it
     gone, alive = psutil.wait_procs(workers, timeout=30)
     assert not alive
+
+
+def test_worn_workers_are_replaced_between_documents(tmp_path, monkeypatch):
+    """A worker retires after RECYCLE_AFTER documents (memory that allocators and onnxruntime
+    keep is given back); the run sees no difference but the worker ids in the log."""
+    import logging
+    import re
+
+    from pipeline import workers
+    from pipeline.run import run_inputs
+
+    monkeypatch.setattr(workers, "RECYCLE_AFTER", 1)
+    handler = logging.FileHandler(tmp_path / "run.log")
+    logging.getLogger().addHandler(handler)
+    try:
+        summary = run_inputs([str(SAMPLES / "native")], tmp_path / "out")
+    finally:
+        logging.getLogger().removeHandler(handler)
+        handler.close()
+    assert summary.documents == 3 and summary.failed == 0 and summary.facts > 1000
+    served_by = re.findall(r"\[worker (\d+)\]: \S+\.pdf: done", (tmp_path / "run.log").read_text(encoding="utf-8"))
+    assert len(served_by) == 3 and len(set(served_by)) == 3

@@ -40,6 +40,14 @@ class DocumentError(Exception):
     """The document as a whole cannot be read; the message is the one-line error."""
 
 
+PDF_ERROR = pymupdf.mupdf.FzErrorBase  # what MuPDF raises on a damaged file (a page-tree cycle, …)
+
+
+def mupdf_message(exc: Exception) -> str:
+    """`code=7: cycle in page tree` → `cycle in page tree`."""
+    return str(exc).split(": ", 1)[-1].splitlines()[0] if str(exc) else type(exc).__name__
+
+
 def open_pdf(data: bytes, password: str | None = None) -> pymupdf.Document:
     if not data:
         raise DocumentError("empty file (0 bytes)")
@@ -133,8 +141,13 @@ def extract_pdf(data: bytes, ocr: str = "auto", extractor: str = "native", passw
         if progress:
             progress("page", page_no)
         # each page is loaded here and released with the iteration: memory stays flat
-        page_tables, page_text, page_findings = read_page(doc[page_no - 1], page_no, data, ocr, extractor,
-                                                          limits.max_pixels, ocr_engine)
+        try:
+            page_tables, page_text, page_findings = read_page(doc[page_no - 1], page_no, data, ocr, extractor,
+                                                              limits.max_pixels, ocr_engine)
+        except PDF_ERROR as exc:  # one damaged page (or page-tree node) costs that page
+            findings.append(Finding("error", "page_unreadable",
+                                    f"page {page_no}: damaged PDF ({mupdf_message(exc)})", page_no))
+            continue
         tables += page_tables
         findings += page_findings
         if page_text is not None:
@@ -143,4 +156,4 @@ def extract_pdf(data: bytes, ocr: str = "auto", extractor: str = "native", passw
     return ExtractedDocument(doc.page_count, tables, page_texts, findings)
 
 
-__all__ = ["DocumentError", "PageLimits", "Progress", "extract_pdf", "open_pdf"]
+__all__ = ["DocumentError", "PDF_ERROR", "PageLimits", "Progress", "extract_pdf", "mupdf_message", "open_pdf"]

@@ -28,6 +28,7 @@ one consistent frame).
 from __future__ import annotations
 
 import math
+import os
 import re
 import threading
 from dataclasses import dataclass
@@ -64,7 +65,9 @@ def get_engine(name: str | None = None) -> OcrEngine:
     key = name or "rapidocr"
     with _engine_lock:
         if key not in _by_name:
-            _by_name[key] = make_engine(key)
+            # a worker process is told how many cores are its share (pipeline.workers)
+            threads = int(os.environ.get("JUESUAN_THREADS", "0")) or None
+            _by_name[key] = make_engine(key, threads=threads) if key == "rapidocr" and threads else make_engine(key)
         engine = _by_name[key]
     return engine
 

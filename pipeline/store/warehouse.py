@@ -19,6 +19,19 @@ def _row(table: str, rec: dict) -> tuple:
     return tuple(out)
 
 
+_PANDAS_TYPES = {"text": "string", "int": "Int64", "float": "Float64", "json": "string"}
+
+
+def _frame(table: str, records: list[dict]):
+    """The records as a DataFrame of nullable typed columns: DuckDB takes it in one scan, where
+    `executemany` costs about a millisecond a row (3.6 s for a 100-page document's facts)."""
+    import pandas as pd
+
+    rows = [_row(table, r) for r in records]
+    return pd.DataFrame({col: pd.array([row[i] for row in rows], dtype=_PANDAS_TYPES[kind])
+                         for i, (col, kind) in enumerate(SCHEMA[table])})
+
+
 def _create_sql(table: str, columns=None) -> str:
     cols = ", ".join(f'"{c}" {_SQL_TYPES[k]}' for c, k in (columns or SCHEMA[table]))
     return f'CREATE TABLE IF NOT EXISTS "{table}" ({cols})'
@@ -67,11 +80,11 @@ class DuckDBWarehouse(Warehouse):
         try:
             for table, columns in SCHEMA.items():
                 con.execute(f'DELETE FROM "{table}" WHERE document_id = ?', [document_id])
-                rows = [_row(table, r) for r in records.get(table, [])]
-                if rows:
+                if records.get(table):
+                    con.register("batch", _frame(table, records[table]))
                     names = ", ".join(f'"{c}"' for c, _ in columns)
-                    marks = ", ".join("?" for _ in columns)
-                    con.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
+                    con.execute(f'INSERT INTO "{table}" ({names}) SELECT {names} FROM batch')
+                    con.unregister("batch")
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")
