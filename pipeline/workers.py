@@ -238,9 +238,10 @@ class _Supervisor:
         self.done: dict[int, DocumentResult] = {}
         self.pool: list[_Worker] = []
         self.log_file = _log_file()
-        # each worker's share of the cores for its OCR and OpenCV threads: N workers that each
-        # spread over every core would only fight over them
-        self.threads = max(1, (os.cpu_count() or 1) // max(1, min(workers, len(jobs))))
+        # OCR threads per worker: every core (unless JUESUAN_THREADS says), so that a worker
+        # left alone with a long scan uses them all; onnxruntime's threads do not spin
+        # (pipeline.ocr.engines), so busy workers share the cores without burning them
+        self.threads = int(os.environ.get("JUESUAN_THREADS") or 0) or (os.cpu_count() or 1)
 
     def hand_out(self) -> None:
         for worker in self.pool:

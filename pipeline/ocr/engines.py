@@ -75,6 +75,18 @@ class EngineUnavailable(RuntimeError):
     """The requested OCR engine cannot be constructed (package missing, models absent)."""
 
 
+def _ort_session(path: Path, threads: int | None):
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.log_severity_level = 4
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    if threads:
+        options.intra_op_num_threads = threads
+    return ort.InferenceSession(str(path), sess_options=options, providers=["CPUExecutionProvider"])
+
+
 class RapidOcrEngine(OcrEngine):
     """RapidOCR (onnxruntime) with the det / rec models shipped inside the `rapidocr` wheel.
 
@@ -114,6 +126,11 @@ class RapidOcrEngine(OcrEngine):
         self._ocr = RapidOCR(params=params)
         self._rec = self._ocr._load_rec_model()
         self._det = self._ocr._load_det_model()
+        # onnxruntime's threads spin while they wait for work; with a worker process per core
+        # (pipeline.workers) spinning threads of two workers would take turns burning each
+        # other's cores, so they sleep instead
+        for model, path in ((self._rec, rec), (self._det, det)):
+            model.session.session = _ort_session(path, threads)
         # the character table of the CTC decoder (blank at 0, space at the end)
         self._charset = self._rec.postprocess_op.character
 
