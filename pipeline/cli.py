@@ -89,6 +89,8 @@ def run_flow_command(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)  # exits 2 on a usage error
+    if args.command != "serve":
+        check_limits(parser, args)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     # the full story goes to a log file; the terminal gets one line per problem at most
@@ -99,7 +101,6 @@ def main(argv: list[str] | None = None) -> int:
 
         if args.workers < 0:
             parser.error("--workers must be 0 or more")
-        check_limits(parser, args)
         try:
             summary = run_inputs(args.inputs, out, args.warehouse, options_from(args), args.workers)
         except UsageError as exc:
@@ -108,8 +109,6 @@ def main(argv: list[str] | None = None) -> int:
         print(summary.line())
         print(f"records in {out}/*.jsonl, warehouse {args.warehouse or f'duckdb:///{out}/warehouse.duckdb'}, report {out}/report.html")
         return 1 if summary.failed else 0
-    if args.command != "serve":
-        check_limits(parser, args)
     return run_flow_command(args)
 
 

@@ -20,7 +20,7 @@ from pipeline.model import ExtractedDocument, Finding, PageText
 TAIL = 4096  # bytes at the end of a PDF that must hold its %%EOF marker
 MAX_PAGES = 2000  # pages read of one document; the rest are reported, not read
 MAX_PIXELS = 100_000_000  # an embedded image, or an OCR rendering, beyond this is not decoded (memory)
-OCR_DPI = 200  # the OCR path's rendering resolution (pipeline.ocr.DPI), for the pixel cap
+OCR_DPI = 200  # the OCR path renders at this (pipeline.ocr.DPI); the pixel cap checks it
 
 
 @dataclass

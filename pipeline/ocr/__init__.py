@@ -37,11 +37,12 @@ import cv2
 import numpy as np
 import pymupdf
 
+from pipeline.extract import OCR_DPI
 from pipeline.extract.geometry import Grid, build_grid, group_regions, split_orientation
 from pipeline.model import Cell, PageText, RawTable
 from pipeline.ocr.engines import EngineUnavailable, LineRead, OcrEngine, PaddleOcrEngine, RapidOcrEngine, TextBox, make_engine
 
-DPI = 200
+DPI = OCR_DPI  # one resolution, also behind the pixel cap of pipeline.extract
 REREAD_DPI = 400
 INK = 165  # gray level below which a pixel is ink
 MIN_TABLE_AREA = 400.0  # pt², as in the native path
