@@ -7,7 +7,11 @@ import logging
 import sys
 from pathlib import Path
 
-from pipeline.process import Options
+from pipeline import leave_out_pymupdf_extras
+
+leave_out_pymupdf_extras()
+
+from pipeline.process import Options  # noqa: E402
 
 
 def build_parser() -> argparse.ArgumentParser:

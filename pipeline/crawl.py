@@ -71,7 +71,7 @@ def crawl_url(url: str, source: Source, fetcher: Fetcher, warehouse: Warehouse, 
     warehouse.register(entry)
     # in a watched worker process: a page that hangs or crashes the PDF / OCR library costs this
     # document that page, not the crawl
-    job = Job(result.path, source_uri=url, source_name=source.name, filename=url_filename(url), with_crops=False)
+    job = Job(result.path, source_uri=url, source_name=source.name, filename=url_filename(url), with_outputs=False)
     _, doc = next(process_supervised([job], options))
     warehouse.replace_document(doc.document_id, doc.records)
     failed = doc.document["status"] == "failed"

@@ -103,3 +103,12 @@ class TableView:
     grid: list[list[str]]
     rotation: int = 0
     image: str | None = None  # base64 PNG of the region with the cells drawn (pipeline.report.crops)
+
+
+@dataclass
+class DocumentOutputs:
+    """A document's share of the run's files, rendered where it was processed (its worker):
+    its lines of each `<table>.jsonl`, and its section of report.html."""
+
+    jsonl: dict[str, str]
+    html: str

@@ -17,7 +17,7 @@ from pipeline import catalog
 from pipeline.extract import (MAX_PAGES, MAX_PIXELS, PDF_ERROR, DocumentError, PageLimits, Progress, extract_pdf,
                               mupdf_message)
 from pipeline.extract.context import document_identity
-from pipeline.model import Finding, RawTable, TableView
+from pipeline.model import DocumentOutputs, Finding, RawTable, TableView
 from pipeline.realign import realign_table
 from pipeline.realign.performance import realign_performance
 from pipeline.stitch import stitch_continued_tables
@@ -50,6 +50,7 @@ class DocumentResult:
     records: dict[str, list[dict]] = field(default_factory=lambda: {name: [] for name in RECORD_TABLES})
     views: list[TableView] = field(default_factory=list)  # for the report, not stored
     path: str | None = None
+    outputs: DocumentOutputs | None = None  # JSONL lines and report section, once rendered (pipeline.outputs)
 
     @property
     def document(self) -> dict:

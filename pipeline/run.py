@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.process import PDF_SUFFIXES, RECORD_TABLES, TEXT_SUFFIXES, DocumentResult, Options, process_document
-from pipeline.report import write_report
-from pipeline.store import open_warehouse, write_jsonl
+from pipeline.outputs import RunOutputs
+from pipeline.process import PDF_SUFFIXES, TEXT_SUFFIXES, Options, process_document
+from pipeline.store import open_warehouse
 from pipeline.workers import Job, process_supervised
 
 INPUT_SUFFIXES = PDF_SUFFIXES | TEXT_SUFFIXES
@@ -72,25 +72,15 @@ def run_inputs(inputs: list[str], out_dir: str | Path = "out", warehouse_url: st
 
 
 def store_results(results, out_dir: str | Path = "out", warehouse_url: str | None = None) -> RunSummary:
-    """`results`: (input index, DocumentResult) pairs in any order. Each document goes into the
-    warehouse as it comes; the run's JSONL and report list them in input order."""
+    """`results`: (input index, DocumentResult) pairs in any order. Documents go into the
+    warehouse as they come (in batches); the run's JSONL and report list them in input order."""
     out = Path(out_dir)
     warehouse = open_warehouse(warehouse_url or f"duckdb:///{out / 'warehouse.duckdb'}")
-    done: dict[int, DocumentResult] = {}
+    outputs = RunOutputs(out, warehouse)
     try:
         for index, result in results:
-            warehouse.replace_document(result.document_id, result.records)
-            done[index] = result
+            outputs.add(index, result)
+        return RunSummary(**outputs.finish())
     finally:
+        outputs.close()
         warehouse.close()
-    ordered = [done[i] for i in sorted(done)]
-    merged = {name: [row for r in ordered for row in r.records[name]] for name in RECORD_TABLES}
-    write_jsonl(out, merged)
-    write_report(out / "report.html", merged, {r.document_id: r.views for r in ordered})
-    statuses = [r.document["status"] for r in ordered]
-    log = merged["quality_log"]
-    return RunSummary(
-        documents=len(ordered), failed=statuses.count("failed"), partial=statuses.count("partial"),
-        tables=len(merged["tables"]), facts=len(merged["fiscal_facts"]),
-        warnings=sum(f["severity"] == "warning" for f in log), errors=sum(f["severity"] == "error" for f in log),
-    )

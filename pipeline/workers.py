@@ -38,6 +38,7 @@ from pathlib import Path
 
 import psutil
 
+from pipeline.outputs import document_outputs
 from pipeline.process import DocumentResult, Options, failed_document, process_document
 
 POLL = 0.25  # s between checks of the workers' clocks and memory
@@ -56,7 +57,9 @@ class Job:
     source_uri: str | None = None
     source_name: str | None = None
     filename: str | None = None
-    with_crops: bool = True
+    # a run's job: the worker draws the report crops and renders the document's JSONL lines and
+    # report section too (pipeline.outputs), in parallel with the other workers
+    with_outputs: bool = True
 
 
 @dataclass
@@ -107,7 +110,10 @@ def serve(fd: int, parent_pid: int) -> None:
             conn.send(("progress", index, stage, detail))
 
         result = process_document(Path(job.path), options, job.source_uri, job.source_name, job.filename,
-                                  skip_pages=skip, progress=progress, with_crops=job.with_crops)
+                                  skip_pages=skip, progress=progress, with_crops=job.with_outputs)
+        if job.with_outputs:
+            progress("outputs", None)
+            result.outputs, result.views = document_outputs(result), []  # the crops are in the section now
         try:
             conn.send(("result", index, result))
         except OSError:
@@ -146,6 +152,7 @@ class _Worker:
         self.where: tuple[str, object] = ("start", None)
         self.heard = time.monotonic()
         self.ready = False  # until its hello: the interpreter is still importing
+        self.weighed = 0.0  # when its memory was last read
         self.served = 0
 
     def worn_out(self, options: Options) -> bool:
@@ -214,7 +221,7 @@ def _death(process: subprocess.Popen) -> str:
 def _where(stage: str, detail) -> str:
     return {"start": "while opening the document", "page": f"on page {detail}", "stitch": "while stitching tables",
             "table": f"while realigning table {detail}", "validate": "while validating",
-            "crops": "while drawing the report's page crops"}.get(stage, f"in {stage}")
+            "crops": "while drawing the report's page crops", "outputs": "while rendering its records and report"}.get(stage, f"in {stage}")
 
 
 def _schedule(jobs: list[Job], workers: int) -> deque[_Task]:
@@ -272,12 +279,16 @@ class _Supervisor:
                 task, where = worker.task, worker.where
                 self.retire(worker, kill=True)
                 self.retry_or_fail(task, where, problem)
+        self.hand_out()  # before the caller stores the results: a free worker does not wait on that
 
     def problem(self, worker: _Worker, now: float) -> str | None:
         if not worker.alive():
             return _death(worker.process)
         if now - worker.heard > worker.time_limit(self.options):
             return f"the worker made no progress for {self.options.page_timeout:g} s (--page-timeout)"
+        if now - worker.weighed < POLL:  # messages come by the hundred a second; /proc need not
+            return None
+        worker.weighed = now
         if worker.rss_mb() > self.options.max_memory_mb:
             return f"the worker passed the memory cap of {self.options.max_memory_mb} MB (--max-memory)"
         return None

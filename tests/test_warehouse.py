@@ -63,3 +63,34 @@ def test_a_failed_write_leaves_the_previous_records(tmp_path, postgres_url, back
     warehouse.close()
     facts = [json.loads(r) for r in rows(url, "fiscal_facts") if doc in r]
     assert [f["value"] for f in facts] == [1.5]
+
+
+def _document(doc: str, values: list[float]) -> dict:
+    return {"documents": [{"document_id": doc, "filename": f"{doc[:4]}.pdf", "status": "done"}],
+            "fiscal_facts": [{"document_id": doc, "table_id": 1, "value": v} for v in values]}
+
+
+@pytest.mark.parametrize("backend", ["duckdb", "postgresql"])
+def test_a_batch_replaces_each_document_once_and_all_or_nothing(tmp_path, postgres_url, backend):
+    url = f"duckdb:///{tmp_path / 'w.duckdb'}" if backend == "duckdb" else postgres_url
+    a, b, c = "a" * 64, "b" * 64, "c" * 64
+    warehouse = open_warehouse(url)
+    try:
+        warehouse.replace_documents([(a, _document(a, [1.0])), (b, _document(b, [2.0]))])
+        # the same document twice in one batch: the later version wins, as if stored one by one
+        warehouse.replace_documents([(a, _document(a, [3.0, 4.0])), (c, _document(c, [5.0])),
+                                     (a, _document(a, [6.0]))])
+        broken = _document(c, [7.0])
+        broken["fiscal_facts"][0]["table_id"] = "not a number"
+        with pytest.raises(Exception):
+            warehouse.replace_documents([(b, _document(b, [8.0])), (c, broken)])
+    finally:
+        warehouse.close()
+    ours = {a: "a", b: "b", c: "c"}  # the session's PostgreSQL holds other tests' documents too
+    values = {}
+    for fact in map(json.loads, rows(url, "fiscal_facts")):
+        if fact["document_id"] in ours:
+            values.setdefault(ours[fact["document_id"]], []).append(fact["value"])
+    assert values == {"a": [6.0], "b": [2.0], "c": [5.0]}  # the failed batch changed nothing
+    documents = [ours[d["document_id"]] for d in map(json.loads, rows(url, "documents")) if d["document_id"] in ours]
+    assert sorted(documents) == ["a", "b", "c"]

@@ -15,6 +15,8 @@ from pipeline.model import TableView
 from pipeline.report.crops import render_crops
 
 MAX_ROWS = 80  # rows of an extracted table shown; the records hold them all
+RUN_COUNTS = ("documents", "failed", "partial", "tables", "facts", "warnings", "errors")
+REPORT_TAIL = "</body></html>"
 
 _STYLE = """body{font-family:sans-serif;margin:2em;color:#222;max-width:1600px}
 table{border-collapse:collapse;margin:.4em 0}td,th{border:1px solid #bbb;padding:2px 5px;font-size:12px;vertical-align:top}
@@ -68,34 +70,51 @@ def _table_card(table: dict, view: TableView | None, findings: list[dict], facts
             f"{_findings_html(findings)}{grid_html}</div></div>")
 
 
-def render_report(records: dict[str, list[dict]], views: dict[str, list[TableView]]) -> str:
-    docs = records["documents"]
-    log = records["quality_log"]
-    facts_by_table = Counter((f["document_id"], f["table_id"]) for f in records["fiscal_facts"])
+def report_head(counts: dict[str, int]) -> str:
+    """The page up to the first document: the run's counts (`RUN_COUNTS` keys)."""
+    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>juesuan report</title><style>{_STYLE}</style>"
+            "</head><body>\n<h1>juesuan run report</h1>\n" + _table(list(RUN_COUNTS), [[counts[k] for k in RUN_COUNTS]]))
+
+
+def run_counts(records: dict[str, list[dict]]) -> dict[str, int]:
+    """The counts of `records` (one document's or a run's) under the `RUN_COUNTS` names."""
+    statuses = Counter(d["status"] for d in records["documents"])
+    severities = Counter(f["severity"] for f in records["quality_log"])
+    return {"documents": len(records["documents"]), "failed": statuses["failed"], "partial": statuses["partial"],
+            "tables": len(records["tables"]), "facts": len(records["fiscal_facts"]),
+            "warnings": severities["warning"], "errors": severities["error"]}
+
+
+def render_document(records: dict[str, list[dict]], views: list[TableView]) -> str:
+    """One document's section: `records` are that document's alone."""
+    doc = records["documents"][0]
+    facts_by_table = Counter(f["table_id"] for f in records["fiscal_facts"])
     findings = defaultdict(list)
-    for f in log:
-        findings[(f["document_id"], f["table_id"])].append(f)
-    severities = Counter(f["severity"] for f in log)
-    parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>juesuan report</title><style>{_STYLE}</style></head><body>",
-             "<h1>juesuan run report</h1>",
-             _table(["documents", "failed", "partial", "tables", "facts", "warnings", "errors"],
-                    [[len(docs), sum(d["status"] == "failed" for d in docs), sum(d["status"] == "partial" for d in docs),
-                      len(records["tables"]), len(records["fiscal_facts"]), severities["warning"], severities["error"]]])]
-    for doc in docs:
-        did = doc["document_id"]
-        by_id = {v.table_id: v for v in views.get(did, [])}
-        tables = [t for t in records["tables"] if t["document_id"] == did]
-        parts.append(f"<section class='document' id='d{did[:12]}'><h2 class='{_e(doc['status'])}'>{_e(doc['filename'])}</h2>")
-        parts.append(_table(["department", "year", "pages", "status", "quality", "tables", "error"],
-                            [[doc["department"], doc["year"], doc["pages"], doc["status"], doc.get("quality"),
-                              len(tables), doc["error"]]]))
-        parts.append(_findings_html(findings[(did, None)]))
-        for table in tables:
-            tid = table["table_id"]
-            parts.append(_table_card(table, by_id.get(tid), findings[(did, tid)], facts_by_table[(did, tid)]))
-        parts.append("</section>")
-    parts.append("</body></html>")
+    for f in records["quality_log"]:
+        findings[f["table_id"]].append(f)
+    by_id = {v.table_id: v for v in views}
+    tables = records["tables"]
+    parts = [f"<section class='document' id='d{doc['document_id'][:12]}'><h2 class='{_e(doc['status'])}'>{_e(doc['filename'])}</h2>",
+             _table(["department", "year", "pages", "status", "quality", "tables", "error"],
+                    [[doc["department"], doc["year"], doc["pages"], doc["status"], doc.get("quality"),
+                      len(tables), doc["error"]]]),
+             _findings_html(findings[None])]
+    for table in tables:
+        tid = table["table_id"]
+        parts.append(_table_card(table, by_id.get(tid), findings[tid], facts_by_table[tid]))
+    parts.append("</section>")
     return "\n".join(parts)
+
+
+def render_report(records: dict[str, list[dict]], views: dict[str, list[TableView]]) -> str:
+    """The whole page for a run's records, documents in the order of `records["documents"]`."""
+    by_document: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
+    for name, rows in records.items():
+        for row in rows:
+            by_document[row["document_id"]][name].append(row)
+    sections = [render_document(by_document[d["document_id"]], views.get(d["document_id"], []))
+                for d in records["documents"]]
+    return "\n".join([report_head(run_counts(records)), *sections, REPORT_TAIL])
 
 
 def write_report(path: Path, records: dict[str, list[dict]], views: dict[str, list[TableView]] | None = None) -> None:
@@ -104,4 +123,5 @@ def write_report(path: Path, records: dict[str, list[dict]], views: dict[str, li
     path.write_text(render_report(records, views or {}), encoding="utf-8")
 
 
-__all__ = ["render_crops", "render_report", "write_report"]
+__all__ = ["REPORT_TAIL", "RUN_COUNTS", "render_crops", "render_document", "render_report", "report_head",
+           "run_counts", "write_report"]

@@ -12,15 +12,19 @@ from pipeline.store.schema import SCHEMA
 from pipeline.store.warehouse import DuckDBWarehouse, Warehouse, open_warehouse
 
 
+def jsonl_lines(table: str, records: list[dict]) -> str:
+    """The records of one record table as JSONL lines, columns in SPEC order."""
+    columns = [c for c, _ in SCHEMA[table]]
+    return "".join(json.dumps({c: rec.get(c) for c in columns}, ensure_ascii=False) + "\n" for rec in records)
+
+
 def write_jsonl(out_dir: Path, records: dict[str, list[dict]]) -> None:
     """One `<table>.jsonl` per record table (all of them, empty ones too), written atomically."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    for table, columns in SCHEMA.items():
+    for table in SCHEMA:
         tmp = out_dir / f".{table}.jsonl.tmp"
-        with tmp.open("w", encoding="utf-8") as fh:
-            for rec in records.get(table, []):
-                fh.write(json.dumps({c: rec.get(c) for c, _ in columns}, ensure_ascii=False) + "\n")
+        tmp.write_text(jsonl_lines(table, records.get(table, [])), encoding="utf-8")
         tmp.replace(out_dir / f"{table}.jsonl")
 
 
-__all__ = ["SCHEMA", "DuckDBWarehouse", "Warehouse", "open_warehouse", "write_jsonl"]
+__all__ = ["SCHEMA", "DuckDBWarehouse", "Warehouse", "jsonl_lines", "open_warehouse", "write_jsonl"]

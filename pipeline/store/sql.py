@@ -4,7 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from pipeline.store.schema import REGISTRY, SCHEMA
-from pipeline.store.warehouse import Warehouse, _row
+from pipeline.store.warehouse import Warehouse, _row, latest_versions
 
 _TYPES = {"text": sa.Text, "int": sa.BigInteger, "float": sa.Float, "json": sa.Text}
 
@@ -34,12 +34,15 @@ class SqlWarehouse(Warehouse):
                         sql_type = _TYPES[kind]().compile(dialect=self.engine.dialect)
                         con.execute(sa.text(f'ALTER TABLE "{name}" ADD COLUMN "{col}" {sql_type}'))
 
-    def replace_document(self, document_id: str, records: dict[str, list[dict]]) -> None:
-        with self.engine.begin() as con:  # one transaction: all of the document or none
+    def replace_documents(self, documents: list[tuple[str, dict[str, list[dict]]]]) -> None:
+        documents = latest_versions(documents)
+        ids = [document_id for document_id, _ in documents]
+        with self.engine.begin() as con:  # one transaction: all of the documents or none
             for name in SCHEMA:
                 table = self.tables[name]
-                con.execute(table.delete().where(table.c.document_id == document_id))
-                rows = [dict(zip([c for c, _ in SCHEMA[name]], _row(name, r))) for r in records.get(name, [])]
+                con.execute(table.delete().where(table.c.document_id.in_(ids)))
+                names = [c for c, _ in SCHEMA[name]]
+                rows = [dict(zip(names, _row(name, r))) for _, records in documents for r in records.get(name, [])]
                 if rows:
                     con.execute(table.insert(), rows)
 

@@ -32,16 +32,26 @@ def _frame(table: str, records: list[dict]):
                          for i, (col, kind) in enumerate(SCHEMA[table])})
 
 
+def latest_versions(documents: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
+    """One entry per document id, the last given (as if each replaced the one before)."""
+    return list({document_id: (document_id, records) for document_id, records in documents}.values())
+
+
 def _create_sql(table: str, columns=None) -> str:
     cols = ", ".join(f'"{c}" {_SQL_TYPES[k]}' for c, k in (columns or SCHEMA[table]))
     return f'CREATE TABLE IF NOT EXISTS "{table}" ({cols})'
 
 
 class Warehouse:
-    """Common interface: `replace_document(document_id, records)` and `rows(table)`."""
+    """Common interface: `replace_documents([(document_id, records), ...])` and `rows(table)`."""
+
+    def replace_documents(self, documents: list[tuple[str, dict[str, list[dict]]]]) -> None:
+        """The documents' records replace whatever the warehouse held for them, all in one
+        transaction: a batch costs a few statements per table, not per document."""
+        raise NotImplementedError
 
     def replace_document(self, document_id: str, records: dict[str, list[dict]]) -> None:
-        raise NotImplementedError
+        self.replace_documents([(document_id, records)])
 
     def rows(self, table: str) -> list[dict]:
         raise NotImplementedError
@@ -74,14 +84,17 @@ class DuckDBWarehouse(Warehouse):
             for col, kind in columns:
                 self.con.execute(f'ALTER TABLE "{table}" ADD COLUMN IF NOT EXISTS "{col}" {_SQL_TYPES[kind]}')
 
-    def replace_document(self, document_id: str, records: dict[str, list[dict]]) -> None:
+    def replace_documents(self, documents: list[tuple[str, dict[str, list[dict]]]]) -> None:
+        documents = latest_versions(documents)
+        ids = [document_id for document_id, _ in documents]
         con = self.con
         con.execute("BEGIN TRANSACTION")
         try:
             for table, columns in SCHEMA.items():
-                con.execute(f'DELETE FROM "{table}" WHERE document_id = ?', [document_id])
-                if records.get(table):
-                    con.register("batch", _frame(table, records[table]))
+                con.execute(f'DELETE FROM "{table}" WHERE document_id IN (SELECT unnest(?))', [ids])
+                rows = [row for _, records in documents for row in records.get(table, [])]
+                if rows:
+                    con.register("batch", _frame(table, rows))
                     names = ", ".join(f'"{c}"' for c, _ in columns)
                     con.execute(f'INSERT INTO "{table}" ({names}) SELECT {names} FROM batch')
                     con.unregister("batch")
