@@ -11,9 +11,11 @@ and pages per second. The floor: `--workers 2` at least 1.6× `--workers 1`.
 Parallelism is per document, so a run is never shorter than its longest document (here the
 14-page scan, about half of all the work). Hence two batches: the inputs as published, and the
 same PDF pages published as documents of at most `--split` pages (disclosures often come as
-several files), where no one document dominates. A third batch has no OCR at all: the
-text-layer PDFs and text dumps, `--copies` times (each copy its own document), the shape of a
-crawl of native disclosures."""
+several files), where no one document dominates; that batch again with `JUESUAN_THREADS=1`
+(onnxruntime and OpenCV on one thread per worker, so that `--workers 1` uses one core: the
+scaling of the worker processes alone). A last batch has no OCR at all: the text-layer PDFs and
+text dumps, `--copies` times (each copy its own document), the shape of a crawl of native
+disclosures."""
 from __future__ import annotations
 
 import argparse
@@ -78,16 +80,17 @@ def count(inputs: list[str]) -> tuple[int, int]:
     return len(files), pages
 
 
-def compare(label: str, inputs: list[str], runs: int, tmp: Path) -> float:
+def compare(label: str, inputs: list[str], runs: int, tmp: Path, env: dict[str, str] | None = None) -> float:
     documents, pages = count(inputs)
-    print(f"\n{label}: {documents} documents, {pages} pages; median of {runs} runs")
+    print(f"\n{label}: {documents} documents, {pages} pages; median of {runs} runs"
+          + (f" ({' '.join(f'{k}={v}' for k, v in env.items())})" if env else ""))
     times: dict[int, list[float]] = {1: [], 2: []}
     peaks: dict[int, list[float]] = {1: [], 2: []}
     summaries = {}
     for run in range(runs):
         for workers in (1, 2):
-            out = tmp / f"out-{label[:5]}-{workers}-{run}"
-            seconds, peak, summaries[workers] = run_cli(["run", *inputs, "--out", str(out), "--workers", str(workers)])
+            out = tmp / f"out-{len(label)}-{workers}-{run}"
+            seconds, peak, summaries[workers] = run_cli(["run", *inputs, "--out", str(out), "--workers", str(workers)], env)
             times[workers].append(seconds)
             peaks[workers].append(peak)
             print(f"  run {run + 1}, --workers {workers}: {seconds:.1f} s, peak RSS {peak:.0f} MB", flush=True)
@@ -116,7 +119,10 @@ def main(argv=None) -> int:
         compare("as published", inputs, ns.runs, Path(tmp))
         if ns.split:
             parts = split_documents(inputs, ns.split, Path(tmp) / "split")
-            compare(f"split into documents of at most {ns.split} pages", parts, ns.runs, Path(tmp))
+            label = f"split into documents of at most {ns.split} pages"
+            compare(label, parts, ns.runs, Path(tmp))
+            # one OCR thread per worker at all times: how far the worker processes alone scale
+            compare(f"{label}, one thread per worker", parts, ns.runs, Path(tmp), {"JUESUAN_THREADS": "1"})
         if ns.copies and not ns.inputs:
             compare(f"native batch, {ns.copies} copies of each text-layer document",
                     native_copies(ns.copies, Path(tmp) / "copies"), ns.runs, Path(tmp))

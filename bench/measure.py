@@ -19,10 +19,11 @@ def machine() -> str:
             f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}")
 
 
-def run_cli(args: list[str]) -> tuple[float, float, str]:
-    """(seconds, peak resident MB of juesuan and its workers together, summary line)."""
+def run_cli(args: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
+    """(seconds, peak resident MB of juesuan and its workers together, summary line); `env`:
+    variables set for this run."""
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", *args], cwd=REPO,
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", *args], cwd=REPO, env={**os.environ, **(env or {})},
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     root = psutil.Process(proc.pid)
     peak = 0.0

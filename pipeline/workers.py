@@ -18,8 +18,9 @@ crops) and the supervisor
 Either way the run goes on with the other documents. A worker is a fresh interpreter (about
 0.5 s to start) that serves document after document and keeps its OCR engine between them; it
 retires after RECYCLE_AFTER documents, or between documents once its memory passes half the
-cap, and a fresh one takes over. With several workers, the largest files go first (the slowest, as a rule), so that one long
-scan does not finish alone at the end of the run.
+cap, and a fresh one takes over. With several workers, the largest files go first (the
+slowest, as a rule), so that one long scan does not finish alone at the end of the run, and
+the cores are shared among the busy workers for OCR threads (`_Supervisor.share_cores`).
 """
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ from pathlib import Path
 
 import psutil
 
+from pipeline.ocr import use_threads
 from pipeline.outputs import document_outputs
 from pipeline.process import DocumentResult, Options, failed_document, process_document
 
@@ -92,11 +94,21 @@ def serve(fd: int, parent_pid: int) -> None:
     if log_file:
         logging.basicConfig(filename=log_file, level=logging.INFO,
                             format="%(asctime)s %(levelname)s %(name)s[worker %(process)d]: %(message)s")
-    if os.environ.get("JUESUAN_THREADS"):
-        import cv2
-
-        cv2.setNumThreads(int(os.environ["JUESUAN_THREADS"]))
+    use_threads(int(os.environ.get("JUESUAN_THREADS") or 0) or (os.cpu_count() or 1))
     conn.send(("ready", None))
+
+    def take_share(threads: int) -> None:
+        logging.getLogger("juesuan").info("OCR and OpenCV threads: %d", threads)
+        use_threads(threads)
+
+    def follow_share() -> None:
+        """Between pages: the supervisor's word on this worker's share of the cores, if any."""
+        try:
+            while conn.poll():
+                take_share(conn.recv()[1])  # only ("threads", n) comes while a document is in hand
+        except (EOFError, OSError):  # the supervisor is gone: no one wants this document now
+            os._exit(1)
+
     while True:
         try:
             message = conn.recv()
@@ -104,10 +116,14 @@ def serve(fd: int, parent_pid: int) -> None:
             return
         if message is None:
             return
-        index, job, options, skip = message
+        if message[0] == "threads":
+            take_share(message[1])
+            continue
+        _, index, job, options, skip = message
 
         def progress(stage: str, detail, index=index) -> None:
             conn.send(("progress", index, stage, detail))
+            follow_share()
 
         result = process_document(Path(job.path), options, job.source_uri, job.source_name, job.filename,
                                   skip_pages=skip, progress=progress, with_crops=job.with_outputs)
@@ -154,6 +170,15 @@ class _Worker:
         self.ready = False  # until its hello: the interpreter is still importing
         self.weighed = 0.0  # when its memory was last read
         self.served = 0
+        self.threads = threads  # its share of the cores, as last told
+
+    def tell_threads(self, threads: int) -> None:
+        if threads != self.threads:
+            try:
+                self.conn.send(("threads", threads))
+            except OSError:  # dead: `listen` finds out and deals with it
+                return
+            self.threads = threads
 
     def worn_out(self, options: Options) -> bool:
         """Whether to replace this worker between documents: allocator arenas, MuPDF's store and
@@ -167,7 +192,7 @@ class _Worker:
         self.task, self.where = task, ("start", None)
         if self.ready:
             self.heard = time.monotonic()
-        self.conn.send((task.index, task.job, options, task.skip))
+        self.conn.send(("task", task.index, task.job, options, task.skip))
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -245,18 +270,28 @@ class _Supervisor:
         self.done: dict[int, DocumentResult] = {}
         self.pool: list[_Worker] = []
         self.log_file = _log_file()
-        # OCR threads per worker: every core (unless JUESUAN_THREADS says), so that a worker
-        # left alone with a long scan uses them all; onnxruntime's threads do not spin
-        # (pipeline.ocr.engines), so busy workers share the cores without burning them
-        self.threads = int(os.environ.get("JUESUAN_THREADS") or 0) or (os.cpu_count() or 1)
+        # OCR and OpenCV threads: the cores shared among the busy workers, told again as that
+        # number changes (onnxruntime's threads do not spin, pipeline.ocr.engines). So the
+        # workers of a busy run do not oversubscribe the cores (on 2 cores, 12 % more pages a
+        # second), and a long scan left alone at the end of a run gets them all. JUESUAN_THREADS
+        # fixes the count instead.
+        self.cores = os.cpu_count() or 1
+        self.fixed_threads = int(os.environ.get("JUESUAN_THREADS") or 0)
 
     def hand_out(self) -> None:
         for worker in self.pool:
             if worker.task is None and self.pending:
                 worker.assign(self.pending.popleft(), self.options)
         while self.pending and len(self.pool) < self.size:
-            self.pool.append(_Worker(self.log_file, self.threads))
+            self.pool.append(_Worker(self.log_file, self.fixed_threads or self.cores))
             self.pool[-1].assign(self.pending.popleft(), self.options)
+        self.share_cores()
+
+    def share_cores(self) -> None:
+        busy = [w for w in self.pool if w.task is not None]
+        if busy and not self.fixed_threads:
+            for worker in busy:
+                worker.tell_threads(max(1, self.cores // len(busy)))
 
     def listen(self) -> None:
         """Wait a moment for messages; collect results; stop the stuck, the dead, the bloated."""

@@ -186,3 +186,25 @@ def test_worn_workers_are_replaced_between_documents(tmp_path, monkeypatch):
     assert summary.documents == 3 and summary.failed == 0 and summary.facts > 1000
     served_by = re.findall(r"\[worker (\d+)\]: \S+\.pdf: done", (tmp_path / "run.log").read_text(encoding="utf-8"))
     assert len(served_by) == 3 and len(set(served_by)) == 3
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: nothing to share")
+def test_busy_workers_share_the_cores_and_the_last_one_gets_them_all(tmp_path, monkeypatch):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    income_table_pdf(folder / "native.pdf")  # read in a moment, by the other worker
+    long = pymupdf.open(folder / "native.pdf")
+    long.insert_pdf(pymupdf.open(stream=simulate_scan(long, [1, 2]), filetype="pdf"))
+    long.save(folder / "long.pdf")  # pages 3–4 go to OCR: the larger file, handed out first
+    log = tmp_path / "threads.log"
+    monkeypatch.setenv("JUESUAN_TEST_THREADS_LOG", str(log))
+    monkeypatch.delenv("JUESUAN_THREADS", raising=False)
+    done, _ = run_cli(folder, tmp_path / "out", "--ocr-engine", "slow_engines:SlowEngine", "--workers", "2")
+    assert done.returncode == 0, done.stdout + done.stderr
+    told: dict[str, list[int]] = {}
+    for line in log.read_text().splitlines():
+        pid, threads = line.split()
+        told.setdefault(pid, []).append(int(threads))
+    cores = os.cpu_count()
+    # one worker read the scans: half the cores while the other was busy, all once it was alone
+    assert list(told.values()) == [[cores // 2, cores]]

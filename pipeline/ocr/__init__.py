@@ -55,6 +55,7 @@ LOW_LINE_SCORE = 0.90  # ... or a line whose mean score is below this
 _default: OcrEngine | None = None  # set_engine's choice; else the RapidOCR engine
 _by_name: dict[str, OcrEngine] = {}
 _engine_lock = threading.Lock()
+_threads: int | None = None  # use_threads's count; else JUESUAN_THREADS; else onnxruntime's own
 
 
 def get_engine(name: str | None = None) -> OcrEngine:
@@ -66,11 +67,25 @@ def get_engine(name: str | None = None) -> OcrEngine:
     key = name or "rapidocr"
     with _engine_lock:
         if key not in _by_name:
-            # a worker process is told how many cores are its share (pipeline.workers)
-            threads = int(os.environ.get("JUESUAN_THREADS", "0")) or None
+            threads = _threads or int(os.environ.get("JUESUAN_THREADS", "0")) or None
             _by_name[key] = make_engine(key, threads=threads) if key == "rapidocr" and threads else make_engine(key)
+            if threads:
+                _by_name[key].set_threads(threads)
         engine = _by_name[key]
     return engine
+
+
+def use_threads(threads: int) -> None:
+    """OCR (and OpenCV) threads of this process from now on, for the engines built and to be
+    built: a worker process is told its share of the cores as the others get busy or idle
+    (pipeline.workers)."""
+    global _threads
+    _threads = threads
+    cv2.setNumThreads(threads)
+    with _engine_lock:
+        engines = [*_by_name.values(), *([_default] if _default else [])]
+    for engine in engines:
+        engine.set_threads(threads)
 
 
 def set_engine(engine: OcrEngine | None) -> None:
@@ -698,5 +713,5 @@ def extract_page_ocr(page: pymupdf.Page, page_no: int, engine: OcrEngine | None 
 __all__ = [
     "DPI", "REREAD_DPI", "EngineUnavailable", "OcrEngine", "PaddleOcrEngine", "RapidOcrEngine", "TextBox",
     "LineRead", "estimate_skew", "extract_page_ocr", "get_engine", "make_engine", "normalize_number", "normalize_text",
-    "reread_table_cells", "set_engine",
+    "reread_table_cells", "set_engine", "use_threads",
 ]

@@ -64,6 +64,10 @@ class OcrEngine:
     def recognize(self, crops: list[np.ndarray]) -> list[LineRead]:
         raise NotImplementedError
 
+    def set_threads(self, threads: int) -> None:
+        """Use this many threads from now on (pipeline.workers: the worker's share of the
+        cores); engines that cannot change keep theirs."""
+
 
 def _bgr(image: np.ndarray) -> np.ndarray:
     if image.ndim == 2:
@@ -129,8 +133,17 @@ class RapidOcrEngine(OcrEngine):
         # onnxruntime's threads spin while they wait for work; with a worker process per core
         # (pipeline.workers) spinning threads of two workers would take turns burning each
         # other's cores, so they sleep instead
-        for model, path in ((self._rec, rec), (self._det, det)):
-            model.session.session = _ort_session(path, threads)
+        self._sessions: dict[int | None, tuple] = {}  # by thread count: an ONNX session's is fixed
+        self.threads: int | None = None
+        self.set_threads(threads)
+
+    def set_threads(self, threads: int | None) -> None:
+        if threads == self.threads and self._sessions:
+            return
+        if threads not in self._sessions:
+            self._sessions[threads] = (_ort_session(self.models["rec"], threads), _ort_session(self.models["det"], threads))
+        self._rec.session.session, self._det.session.session = self._sessions[threads]
+        self.threads = threads
         # the character table of the CTC decoder (blank at 0, space at the end)
         self._charset = self._rec.postprocess_op.character
 
