@@ -110,20 +110,24 @@ def main(argv=None) -> int:
     ap.add_argument("inputs", nargs="*")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--split", type=int, default=8, help="pages per document in the second batch (0: none)")
-    ap.add_argument("--copies", type=int, default=4, help="copies of each native document in the third batch (0: none)")
+    ap.add_argument("--copies", type=int, default=4, help="copies of each native document in the last batch (0: none)")
+    ap.add_argument("--batches", default="published,split,native",
+                    help="which batches to run, of published, split (also with one thread per worker) and native")
     ns = ap.parse_args(argv)
+    batches = set(ns.batches.split(","))
     inputs = [str(Path(p).resolve()) for p in ns.inputs] or default_inputs()
     print(machine())
     print(f"inputs: {' '.join(inputs)}")
     with tempfile.TemporaryDirectory(prefix="juesuan-workers-") as tmp:
-        compare("as published", inputs, ns.runs, Path(tmp))
-        if ns.split:
+        if "published" in batches:
+            compare("as published", inputs, ns.runs, Path(tmp))
+        if ns.split and "split" in batches:
             parts = split_documents(inputs, ns.split, Path(tmp) / "split")
             label = f"split into documents of at most {ns.split} pages"
             compare(label, parts, ns.runs, Path(tmp))
             # one OCR thread per worker at all times: how far the worker processes alone scale
             compare(f"{label}, one thread per worker", parts, ns.runs, Path(tmp), {"JUESUAN_THREADS": "1"})
-        if ns.copies and not ns.inputs:
+        if ns.copies and not ns.inputs and "native" in batches:
             compare(f"native batch, {ns.copies} copies of each text-layer document",
                     native_copies(ns.copies, Path(tmp) / "copies"), ns.runs, Path(tmp))
     return 0

@@ -271,10 +271,9 @@ class _Supervisor:
         self.pool: list[_Worker] = []
         self.log_file = _log_file()
         # OCR and OpenCV threads: the cores shared among the busy workers, told again as that
-        # number changes (onnxruntime's threads do not spin, pipeline.ocr.engines). So the
-        # workers of a busy run do not oversubscribe the cores (on 2 cores, 12 % more pages a
-        # second), and a long scan left alone at the end of a run gets them all. JUESUAN_THREADS
-        # fixes the count instead.
+        # number changes. The workers of a busy run do not oversubscribe the cores (two
+        # 2-thread onnxruntime sessions on 2 cores wait on each other's threads), and a long
+        # scan left alone at the end of a run gets them all. JUESUAN_THREADS fixes the count.
         self.cores = os.cpu_count() or 1
         self.fixed_threads = int(os.environ.get("JUESUAN_THREADS") or 0)
 
