@@ -56,6 +56,8 @@ class _Spool:
 
 
 class RunOutputs:
+    """The outputs of one run into `out_dir` and `warehouse` (see the module docstring)."""
+
     def __init__(self, out_dir: str | Path, warehouse: Warehouse):
         self.out = Path(out_dir)
         self.out.mkdir(parents=True, exist_ok=True)

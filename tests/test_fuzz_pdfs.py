@@ -58,8 +58,10 @@ def fuzz(tmp_path, count: int, seed: int) -> dict:
     internal += [(f["document_id"][:12], f["message"]) for f in records["quality_log"] if "internal error" in f["message"]]
     assert not internal, internal
     result = Counter(d["status"] for d in docs)
+    # the log also holds the PDF library's own messages, raw bytes of the mutants included
+    log_text = (tmp_path / "fuzz.log").read_text(encoding="utf-8", errors="replace")
     timings = sorted((float(m.group(2)), m.group(1)) for m in re.finditer(
-        r"juesuan\[worker \d+\]: (\S+): \w+ in ([\d.]+)s", (tmp_path / "fuzz.log").read_text(encoding="utf-8")))
+        r"juesuan\[worker \d+\]: (\S+): \w+ in ([\d.]+)s", log_text))
     print(f"{count} mutants (seed {seed}) in {seconds:.0f} s: {dict(result)}; slowest: {timings[-3:]}")
     print("errors:", Counter(d["error"].split(":")[0] for d in docs if d["error"]).most_common(8))
     return result

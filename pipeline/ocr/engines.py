@@ -136,6 +136,8 @@ class RapidOcrEngine(OcrEngine):
         self._sessions: dict[int | None, tuple] = {}  # by thread count: an ONNX session's is fixed
         self.threads: int | None = None
         self.set_threads(threads)
+        # the character table of the CTC decoder (blank at 0, space at the end)
+        self._charset = self._rec.postprocess_op.character
 
     def set_threads(self, threads: int | None) -> None:
         if threads == self.threads and self._sessions:
@@ -144,8 +146,6 @@ class RapidOcrEngine(OcrEngine):
             self._sessions[threads] = (_ort_session(self.models["rec"], threads), _ort_session(self.models["det"], threads))
         self._rec.session.session, self._det.session.session = self._sessions[threads]
         self.threads = threads
-        # the character table of the CTC decoder (blank at 0, space at the end)
-        self._charset = self._rec.postprocess_op.character
 
     @staticmethod
     def _model(models: Path, task: str) -> Path:

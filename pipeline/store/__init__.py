@@ -1,8 +1,8 @@
 """Store: records → JSONL files of the run and the warehouse.
 
-Entry points: `write_jsonl(out_dir, records)` and `open_warehouse(url)`. A document's records
-replace its earlier ones in one transaction, so a rerun leaves no duplicates and a crash
-leaves no half-written document."""
+Entry points: `write_jsonl(out_dir, records)` and `open_warehouse(url)`. Documents' records
+replace their earlier ones in one transaction (per document, or per batch of documents), so a
+rerun leaves no duplicates and a crash leaves no half-written document."""
 from __future__ import annotations
 
 import json
