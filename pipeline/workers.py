@@ -20,7 +20,7 @@ Either way the run goes on with the other documents. A worker is a fresh interpr
 retires after RECYCLE_AFTER documents, or between documents once its memory passes half the
 cap, and a fresh one takes over. With several workers, the largest files go first (the
 slowest, as a rule), so that one long scan does not finish alone at the end of the run, and
-the cores are shared among the busy workers for OCR threads (`_Supervisor.share_cores`).
+the cores are shared among the busy workers for OCR threads (`_Supervisor.hand_out`).
 """
 from __future__ import annotations
 
@@ -278,19 +278,19 @@ class _Supervisor:
         self.fixed_threads = int(os.environ.get("JUESUAN_THREADS") or 0)
 
     def hand_out(self) -> None:
+        """Free workers take the next documents. Every busy worker is told its share of the
+        cores first (an idle one before its document: messages arrive in order), so that a
+        document never starts on a stale count."""
+        busy = sum(w.task is not None for w in self.pool)
+        share = self.fixed_threads or max(1, self.cores // max(1, min(self.size, busy + len(self.pending))))
         for worker in self.pool:
+            if worker.task is not None or self.pending:
+                worker.tell_threads(share)
             if worker.task is None and self.pending:
                 worker.assign(self.pending.popleft(), self.options)
         while self.pending and len(self.pool) < self.size:
-            self.pool.append(_Worker(self.log_file, self.fixed_threads or self.cores))
+            self.pool.append(_Worker(self.log_file, share))
             self.pool[-1].assign(self.pending.popleft(), self.options)
-        self.share_cores()
-
-    def share_cores(self) -> None:
-        busy = [w for w in self.pool if w.task is not None]
-        if busy and not self.fixed_threads:
-            for worker in busy:
-                worker.tell_threads(max(1, self.cores // len(busy)))
 
     def listen(self) -> None:
         """Wait a moment for messages; collect results; stop the stuck, the dead, the bloated."""
