@@ -68,9 +68,11 @@ def get_engine(name: str | None = None) -> OcrEngine:
     with _engine_lock:
         if key not in _by_name:
             threads = _threads or int(os.environ.get("JUESUAN_THREADS", "0")) or None
-            _by_name[key] = make_engine(key, threads=threads) if key == "rapidocr" and threads else make_engine(key)
+            # RapidOCR takes the count when built (its sessions are made then); others are told
+            engine = make_engine(key, threads=threads) if key == "rapidocr" else make_engine(key)
             if threads:
-                _by_name[key].set_threads(threads)
+                engine.set_threads(threads)
+            _by_name[key] = engine
         engine = _by_name[key]
     return engine
 

@@ -124,8 +124,6 @@ class RapidOcrEngine(OcrEngine):
         cls = sorted(models.glob("*cls*.onnx"))
         if cls:
             params["Cls.model_path"] = str(cls[0])
-        if threads:
-            params["EngineConfig.onnxruntime.intra_op_num_threads"] = threads
         self.models = {"det": det, "rec": rec}
         self._ocr = RapidOCR(params=params)
         self._rec = self._ocr._load_rec_model()
