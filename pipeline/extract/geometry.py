@@ -6,7 +6,7 @@ elementary cells that no ruling separates (merged header cells, row spans).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 SNAP = 1.6  # pt: ruling ends drawn by different strokes land this far apart
 JOIN = 2.5  # pt: gap bridged between collinear segments
@@ -27,6 +27,8 @@ class Grid:
     ys: list[float]
     cells: list[tuple[int, int, int, int]]  # row, col, row_span, col_span
     owner: list[list[int]]  # elementary (row, col) → index in cells
+    hs: list[Segment] = field(default_factory=list)  # the rulings it was built from
+    vs: list[Segment] = field(default_factory=list)
 
     @property
     def bbox(self):
@@ -37,6 +39,12 @@ def split_orientation(lines, rects):
     """Horizontal and vertical segments from line items (x0, y0, x1, y1) and rectangles.
 
     Thin rectangles are rulings; a larger stroked rectangle contributes its four edges."""
+    hs, vs = raw_segments(lines, rects)
+    return join_collinear(hs), join_collinear(vs)
+
+
+def raw_segments(lines, rects) -> tuple[list[Segment], list[Segment]]:
+    """`split_orientation` without snapping and joining: one segment per stroke (cheap)."""
     hs, vs = [], []
     for x0, y0, x1, y1 in lines:
         if abs(y1 - y0) <= 1.0 and abs(x1 - x0) >= MIN_LEN:
@@ -52,7 +60,7 @@ def split_orientation(lines, rects):
         elif w >= MIN_LEN and h >= MIN_LEN:
             hs += [Segment(y0, x0, x1), Segment(y1, x0, x1)]
             vs += [Segment(x0, y0, y1), Segment(x1, y0, y1)]
-    return join_collinear(hs), join_collinear(vs)
+    return hs, vs
 
 
 def cluster_positions(values: list[float], tol: float = SNAP) -> list[float]:
@@ -196,4 +204,4 @@ def build_grid(hs: list[Segment], vs: list[Segment]) -> Grid | None:
     cells = [(r0, c0, rs, cs) for r0, c0, rs, cs, _ in boxes]
     owner_of = {rc: i for i, box in enumerate(boxes) for rc in box[4]}
     owner = [[owner_of[(r, c)] for c in range(nc)] for r in range(nr)]
-    return Grid(xs, ys, cells, owner)
+    return Grid(xs, ys, cells, owner, hs, vs)

@@ -4,6 +4,10 @@ PyMuPDF's own table text is not used: on real 决算 PDFs it puts punctuation gl
 on line boxes of their own and returns `'294005\\n, .'` for `2,940.05`. Instead every character
 of `rawdict` is placed into the cell that holds its baseline point, and cell text is assembled
 line by line (grouped by baseline, ordered by x).
+
+Grids come from the rulings (`pipeline.extract.geometry`) and, where rulings are missing, from
+the text itself (`pipeline.extract.text_rows`): rows from baselines in a band without row rules,
+columns from text alignment under horizontal rules only or with no rules at all.
 """
 from __future__ import annotations
 
@@ -11,60 +15,122 @@ import bisect
 
 import pymupdf
 
-from pipeline.extract.geometry import Grid, build_grid, group_regions, split_orientation
+from pipeline.extract import text_rows, text_tables
+from pipeline.extract.geometry import (SNAP, Grid, build_grid, group_regions, join_collinear, raw_segments,
+                                       split_orientation)
 from pipeline.model import Cell, PageText, RawTable
 
 MIN_TABLE_AREA = 400.0  # pt²: smaller ruled boxes are decorations
 
 
 def page_segments(page: pymupdf.Page):
-    """Ruling lines and rectangles of a page in its displayed (derotated) coordinates."""
+    """Ruling lines and rectangles of a page in its displayed (derotated) coordinates, and
+    the visible ones alone `(lines, rects)` where some path only fills white (a cell or page
+    background: nothing a reader sees), else None."""
     mat = page.rotation_matrix if page.rotation else None
     lines, rects = [], []
+    ghost_lines, ghost_rects = set(), set()
     for path in page.get_drawings():
+        fill = path.get("fill")  # a path that only fills white draws nothing on white paper
+        ghost = fill is not None and path["type"] == "f" and min(fill) >= 0.95
         for item in path["items"]:
             kind = item[0]
             if kind == "l":
                 p, q = item[1], item[2]
                 if mat is not None:
                     p, q = p * mat, q * mat
+                if ghost:
+                    ghost_lines.add(len(lines))
                 lines.append((p.x, p.y, q.x, q.y))
-            elif kind == "re":
+                continue
+            if kind == "re":
                 r = item[1] if mat is None else item[1] * mat
                 r.normalize()
-                rects.append((r.x0, r.y0, r.x1, r.y1))
             elif kind == "qu":
                 r = item[1].rect if mat is None else (item[1] * mat).rect
-                rects.append((r.x0, r.y0, r.x1, r.y1))
-    return lines, rects
+            else:
+                continue
+            if ghost:
+                ghost_rects.add(len(rects))
+            rects.append((r.x0, r.y0, r.x1, r.y1))
+    if not ghost_lines and not ghost_rects:
+        return lines, rects, None
+    visible = ([x for i, x in enumerate(lines) if i not in ghost_lines],
+               [x for i, x in enumerate(rects) if i not in ghost_rects])
+    return lines, rects, visible
 
 
 def page_chars(page: pymupdf.Page):
     """(x0, x1, baseline_y, ref_y, size, char) for every character, derotated.
 
     `ref_y` sits a third of the font size above the baseline: inside the line box whatever the
-    glyph's ink, so a 、 or , lands in the same cell and line as the digits around it."""
+    glyph's ink, so a 、 or , lands in the same cell and line as the digits around it. Text
+    drawn again on itself is kept once (`drop_overprints`)."""
     mat = page.rotation_matrix if page.rotation else None
     out = []
+    append = out.append
+    seen = set()
+    starts = []  # index in `out` where each span's characters begin
+    overprinted = False
     raw = page.get_text("rawdict", flags=pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP)
     for block in raw["blocks"]:
         for line in block.get("lines", ()):
             for span in line["spans"]:
+                chars = span["chars"]
+                if not chars:
+                    continue
+                # two set lookups per span find text drawn again on itself (fake bold draws a
+                # string several times, or a title's tail over it): its first or last glyph at
+                # the same place; only such a page pays for `drop_overprints`
+                for ch in (chars[0], chars[-1]) if len(chars) > 1 else chars:
+                    o = ch["origin"]
+                    key = (ch["c"], round(o[0]), round(o[1]))
+                    overprinted = overprinted or key in seen
+                    seen.add(key)
+                starts.append(len(out))
                 size = span["size"]
-                for ch in span["chars"]:
+                third = size / 3.0
+                for ch in chars:
                     c = ch["c"]
                     if not c or c.isspace():
                         continue
-                    x0, y0, x1, y1 = ch["bbox"]
-                    ox, oy = ch["origin"]
-                    if mat is not None:
-                        box = pymupdf.Rect(x0, y0, x1, y1) * mat
-                        o = pymupdf.Point(ox, oy) * mat
-                        x0, x1, ox, oy = box.x0, box.x1, o.x, o.y
-                        # after derotation the baseline is the bottom of the glyph box
-                        oy = box.y1 - (box.y1 - box.y0) * 0.2
-                    out.append((x0, x1, oy, oy - size / 3.0, size, c))
-    return out
+                    if "\ud800" <= c <= "\udfff":  # a lone surrogate from a broken font map: not text, and no
+                        c = "\ufffd"  # UTF-8 file or page could hold it (a fuzzed sample crashed the run)
+                    if mat is None:
+                        bbox = ch["bbox"]
+                        oy = ch["origin"][1]
+                        append((bbox[0], bbox[2], oy, oy - third, size, c))
+                        continue
+                    box = pymupdf.Rect(ch["bbox"]) * mat
+                    # after derotation the baseline is the bottom of the glyph box
+                    oy = box.y1 - (box.y1 - box.y0) * 0.2
+                    append((box.x0, box.x1, oy, oy - third, size, c))
+    return drop_overprints(out, starts) if overprinted else out
+
+
+def drop_overprints(chars, starts: list[int]):
+    """Characters drawn again on themselves ("fake bold": the same glyph at sub-point offsets,
+    a title printed six times) kept once: a glyph within min(1 pt, 0.15 × size) of the same
+    glyph already kept is dropped. In real text the nearest other copy of a glyph is a glyph
+    advance away (≥ 0.5 × size for a digit); only a span that sets zero-width glyphs all on
+    one point (a `2026` seen on a cover) repeats one in place, and keeps it."""
+    kept = []
+    buckets: dict[tuple, list] = {}
+    span = -1
+    next_start = 0
+    for i, ch in enumerate(chars):
+        while next_start < len(starts) and starts[next_start] <= i:
+            span, next_start = next_start, next_start + 1
+        x0, base, c = ch[0], ch[2], ch[5]
+        tol = min(1.0, 0.15 * ch[4])
+        bx, by = int(x0), int(base)
+        flat = ch[1] - x0 < 0.1  # a zero-width glyph has no place of its own
+        hit = any(abs(o[0] - x0) <= tol and abs(o[1] - base) <= tol and (o[2] != span or not flat)
+                  for dx in (-1, 0, 1) for dy in (-1, 0, 1) for o in buckets.get((c, bx + dx, by + dy), ()))
+        if not hit:
+            kept.append(ch)
+            buckets.setdefault((c, bx, by), []).append((x0, base, span))
+    return kept
 
 
 def assemble_text(chars) -> str:
@@ -113,40 +179,168 @@ def _locate(grid: Grid, x: float, y: float) -> int | None:
     return None
 
 
-def extract_page(page: pymupdf.Page, page_no: int) -> tuple[list[RawTable], PageText]:
-    """Raw tables and the free text lines of one page."""
-    lines, rects = page_segments(page)
-    grids = []
-    if lines or rects:
-        hs, vs = split_orientation(lines, rects)
-        for region_h, region_v in group_regions(hs, vs):
-            grid = build_grid(region_h, region_v)
-            if grid is None:
-                continue
-            x0, y0, x1, y1 = grid.bbox
-            if (x1 - x0) * (y1 - y0) >= MIN_TABLE_AREA and len(grid.cells) >= 2:
-                grids.append(grid)
-    grids.sort(key=lambda g: (g.bbox[1], g.bbox[0]))
-    chars = page_chars(page)
+def _place(grids: list[Grid], chars) -> tuple[list[list[list]], list]:
+    """Each character into the cell of the first grid holding its centre and reference point;
+    the rest is free text."""
     per_cell: list[list[list]] = [[[] for _ in g.cells] for g in grids]
     free = []
+    boxes = [g.bbox for g in grids]
     for ch in chars:
         cx = (ch[0] + ch[1]) / 2
-        for gi, grid in enumerate(grids):
-            x0, y0, x1, y1 = grid.bbox
+        for gi, (x0, y0, x1, y1) in enumerate(boxes):
             if x0 <= cx <= x1 and y0 <= ch[3] <= y1:
-                idx = _locate(grid, cx, ch[3])
+                idx = _locate(grids[gi], cx, ch[3])
                 if idx is not None:
                     per_cell[gi][idx].append(ch)
                     break
         else:
             free.append(ch)
+    return per_cell, free
+
+
+def _ruled_grids(lines, rects, visible) -> tuple[list[Grid], list, tuple | None]:
+    """Grids of the ruled regions, the visible horizontal rules that belong to none, and the
+    visible rulings (horizontal, vertical) where white fills exist, else None.
+
+    A region drawn only by white fills is not a table: a notice set its prose lines each on a
+    white box, and the boxes' edges made a grid of one cell per line. White fills still count
+    where a visible ruling is in the region (an Excel export's white page background joins
+    the table's frame), so that fully ruled grids stay as they are."""
+    hs, vs = split_orientation(lines, rects)
+    ghosts = visible is not None
+    # the visible strokes, unjoined: only ever asked whether one lies on a given ruling
+    seen_h, seen_v = raw_segments(*visible) if ghosts else (hs, vs)
+    grids = []
+    in_region: set[int] = set()
+    for region_h, region_v in group_regions(hs, vs):
+        if ghosts and not _has_visible(region_h, region_v, seen_h, seen_v):
+            continue
+        in_region.update(id(h) for h in region_h)
+        grid = build_grid(region_h, region_v)
+        if grid is None:
+            continue
+        x0, y0, x1, y1 = grid.bbox
+        # one column is a text box, not a table (a framed contents list, a chart's legend);
+        # its text stays free text for titles and narrative
+        if (x1 - x0) * (y1 - y0) >= MIN_TABLE_AREA and len(grid.cells) >= 2 and len(grid.xs) >= 3:
+            grids.append(grid)
+    free_hs = [h for h in hs if id(h) not in in_region]
+    if ghosts:
+        free_hs = [h for h in free_hs if _on_visible(h, seen_h)]
+    return grids, free_hs, (seen_h, seen_v) if ghosts else None
+
+
+def _visible_grid(grid: Grid, seen) -> Grid | None:
+    """The grid of a region from its visible rulings alone: where a white cell background adds
+    edges in one column only, the rows it seems to separate are not ruled."""
+    x0, y0, x1, y1 = grid.bbox
+    hs = [h for h in seen[0] if y0 - SNAP <= h.pos <= y1 + SNAP and h.lo < x1 and h.hi > x0]
+    vs = [v for v in seen[1] if x0 - SNAP <= v.pos <= x1 + SNAP and v.lo < y1 and v.hi > y0]
+    alt = build_grid(join_collinear(hs), join_collinear(vs)) if len(hs) >= 2 and len(vs) >= 2 else None
+    return alt if alt is not None and len(alt.xs) >= 3 else None
+
+
+def _ghost_rows(grid: Grid, seen_ys: list[float]) -> bool:
+    """Whether an inner row line of the grid has no visible horizontal ruling at its y (a
+    white fill drew it). Cheap: positions only, sorted."""
+    for y in grid.ys[1:-1]:
+        k = bisect.bisect_left(seen_ys, y - SNAP)
+        if k == len(seen_ys) or seen_ys[k] > y + SNAP:
+            return True
+    return False
+
+
+def _on_visible(seg, seen) -> bool:
+    return any(abs(s.pos - seg.pos) <= SNAP and s.lo < seg.hi and s.hi > seg.lo for s in seen)
+
+
+def _has_visible(region_h, region_v, seen_h, seen_v) -> bool:
+    """Whether a visible ruling lies on one of the region's rulings."""
+    return any(_on_visible(r, seen_h) for r in region_h) or any(_on_visible(r, seen_v) for r in region_v)
+
+
+def _stream_hint(lines: list[tuple[float, str]]) -> bool:
+    """Cheap look at the free text (words split where `assemble_text` put a space): enough
+    lines with ≥ 2 standalone amounts for `text_tables.stream_grids` to be worth running."""
+    n = 0
+    for _, text in lines:
+        if sum(1 for w in text.split() if text_tables.AMOUNT.fullmatch(w)) >= 2:
+            n += 1
+            if n >= text_tables.MIN_STREAM_LINES:
+                return True
+    return False
+
+
+def _split_grid(grids: list[Grid], per_cell: list, texts: list, gi: int, alt: Grid | None) -> list:
+    """Rows from baselines in grid `gi`'s unruled bands (in place), tried first on `alt`, its
+    grid from visible rulings alone. Returns the characters the new grid leaves outside (a
+    visible frame can be smaller than a white page background): they are free text."""
+    chars = [ch for chs in per_cell[gi] for ch in chs]
+    for base in (alt, grids[gi]):
+        if base is None:
+            continue
+        if base is alt:
+            (cell_chars,), _ = _place([base], chars)
+            cell_texts = [assemble_text(chs) for chs in cell_chars]
+        else:
+            cell_chars, cell_texts = per_cell[gi], texts[gi]
+        split = text_rows.split_unruled_bands(base, cell_chars, cell_texts)
+        if split is not None:
+            grids[gi] = split
+            (per_cell[gi],), left = _place([split], chars)
+            texts[gi] = [assemble_text(chs) for chs in per_cell[gi]]
+            return left
+    return []
+
+
+def _add_text_grids(found: list[Grid], free, free_lines, grids: list[Grid], texts: list[list[str]]):
+    """Place the free characters into grids found from text alignment; append those grids and
+    their cell texts; return what stays free."""
+    if not found:
+        return free, free_lines
+    per_cell, free = _place(found, free)
+    grids += found
+    texts += [[assemble_text(chs) for chs in cell_chars] for cell_chars in per_cell]
+    return free, text_lines(free)
+
+
+def extract_page(page: pymupdf.Page, page_no: int) -> tuple[list[RawTable], PageText]:
+    """Raw tables and the free text lines of one page.
+
+    Ruled regions first; a band of a ruled grid that stacks several rows of figures without a
+    rule between them is split into rows at its baselines. Characters left outside every
+    ruled grid are then searched for tables under horizontal rules only, and for unruled
+    number tables."""
+    lines, rects, visible = page_segments(page)
+    grids: list[Grid] = []
+    free_hs = []
+    seen = None
+    if lines or rects:
+        grids, free_hs, seen = _ruled_grids(lines, rects, visible)
+    grids.sort(key=lambda g: (g.bbox[1], g.bbox[0]))
+    chars = page_chars(page)
+    per_cell, free = _place(grids, chars)
+    texts = [[assemble_text(chs) for chs in cell_chars] for cell_chars in per_cell]
+    seen_ys = sorted(h.pos for h in seen[0]) if seen else []
+    for gi, grid in enumerate(grids):
+        # rows drawn only by white cell fills are no rows to a reader: try the visible grid
+        alt = _visible_grid(grid, seen) if seen and _ghost_rows(grid, seen_ys) else None
+        alt = alt if alt is not None and len(alt.ys) < len(grid.ys) else None
+        if alt is not None or ("\n" in "".join(texts[gi]) and any(map(text_rows.stacked_figures, texts[gi]))):
+            free += _split_grid(grids, per_cell, texts, gi, alt)
+    free_lines = text_lines(free)
+    if free and sum(1 for h in free_hs if h.hi - h.lo >= text_tables.MIN_RULE) >= 2:
+        free, free_lines = _add_text_grids(text_tables.rule_stack_grids(free_hs, text_tables.page_lines(free)),
+                                           free, free_lines, grids, texts)
+    if free and _stream_hint(free_lines):
+        free, free_lines = _add_text_grids(text_tables.stream_grids(text_tables.page_lines(free)),
+                                           free, free_lines, grids, texts)
     tables = []
-    for grid, cell_chars in zip(grids, per_cell):
+    for grid, cell_texts in zip(grids, texts):
         cells = []
-        for (r, c, rs, cs), chs in zip(grid.cells, cell_chars):
+        for (r, c, rs, cs), text in zip(grid.cells, cell_texts):
             bbox = (grid.xs[c], grid.ys[r], grid.xs[c + cs], grid.ys[r + rs])
-            cells.append(Cell(r, c, assemble_text(chs), bbox, rs, cs, 1.0, page_no))
+            cells.append(Cell(r, c, text, bbox, rs, cs, 1.0, page_no))
         tables.append(
             RawTable(
                 cells=cells,
@@ -160,4 +354,5 @@ def extract_page(page: pymupdf.Page, page_no: int) -> tuple[list[RawTable], Page
                 col_edges=list(grid.xs),
             )
         )
-    return tables, PageText(page_no, text_lines(free))
+    tables.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
+    return tables, PageText(page_no, free_lines)
