@@ -5,7 +5,9 @@ import re
 import unicodedata
 
 NULL_MARKERS = {"", "-", "—", "－", "–", "--", "——", "/", "／", "不适用", "无", "—-", "…", "……", "...", "x", "X"}
-_NUMBER = re.compile(r"^[-+]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$")
+# thousands separators as printed: `2,940.05`, and `120258,600` (a spreadsheet's format that
+# groups only the last thousands, seen in Shanghai 2026 budgets): groups after a comma are 3 digits
+_NUMBER = re.compile(r"^[-+]?(\d+(,\d{3})+|\d+)?(\.\d+)?$")
 
 
 def clean_text(text: str | None) -> str:

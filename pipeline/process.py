@@ -1,4 +1,4 @@
-"""One document through every stage: extract → stitch → key → realign → records.
+"""One document through every stage: extract → stitch → key → realign → validate → records.
 
 Entry point: `process_document(path)`. It never raises for a bad document: the failure becomes
 the document's `error`, its status `failed`, and no other record of it is produced. It runs in
@@ -18,6 +18,7 @@ from pipeline.extract import (MAX_PAGES, MAX_PIXELS, PDF_ERROR, DocumentError, P
                               mupdf_message)
 from pipeline.extract.context import document_identity
 from pipeline.model import DocumentOutputs, Finding, RawTable, TableView
+from pipeline.key import HEADING_LINES, key_tables
 from pipeline.realign import realign_table
 from pipeline.realign.performance import realign_performance
 from pipeline.stitch import stitch_continued_tables
@@ -65,6 +66,20 @@ def finding_record(document_id: str, f: Finding) -> dict:
     }
 
 
+def table_regions(raw: RawTable) -> list[list[float]]:
+    """Where the table sits: `[page, x0, y0, x1, y1]` per page it covers (page coordinates,
+    derotated), the hull of its cells there; none for a text dump."""
+    hulls: dict[int, list[float]] = {}
+    for cell in raw.cells:
+        if cell.bbox is None:
+            continue
+        page = cell.page or raw.page
+        x0, y0, x1, y1 = cell.bbox
+        h = hulls.setdefault(page, [x0, y0, x1, y1])
+        h[:] = [min(h[0], x0), min(h[1], y0), max(h[2], x1), max(h[3], y1)]
+    return [[page, *(round(v, 1) for v in hull)] for page, hull in sorted(hulls.items())]
+
+
 def table_view(table_id: int, raw: RawTable) -> TableView:
     first_page = [c.bbox for c in raw.cells if c.bbox and (c.page or raw.page) == raw.page]
     return TableView(table_id, raw.page, raw.bbox, first_page, raw.grid())
@@ -75,30 +90,24 @@ def is_empty_fragment(table: RawTable) -> bool:
     return not any(c.text.strip() for c in table.cells)
 
 
-def key_table(table: RawTable) -> catalog.TableSpec:
-    spec = catalog.match_title(table.title or "")
-    return spec or catalog.OTHER
-
-
 def usual_unit(tables: list[RawTable]) -> str | None:
     """The unit most of a document's tables state: assumed for a table printed without one."""
     units = Counter(t.unit for t in tables if t.unit)
     return units.most_common(1)[0][0] if units else None
 
 
-def build_records(document_id: str, tables: list[RawTable],
+def build_records(document_id: str, tables: list[RawTable], specs: list[catalog.TableSpec],
                   progress: Progress | None = None) -> tuple[dict[str, list[dict]], list[Finding]]:
     records: dict[str, list[dict]] = {name: [] for name in RECORD_TABLES}
     findings: list[Finding] = []
     usual = usual_unit(tables)
-    for table_id, raw in enumerate(tables, start=1):
+    for table_id, (raw, spec) in enumerate(zip(tables, specs), start=1):
         if progress:
             progress("table", table_id)
         if raw.unit is None and usual:
             raw.unit = usual
             findings.append(Finding("info", "unit_inherited", f"no unit printed; the document's usual unit {usual} assumed",
                                     raw.page, table_id))
-        spec = key_table(raw)
         if spec.kind == "performance":
             produced, table_findings, actions = realign_performance(raw, spec, table_id)
         else:
@@ -115,6 +124,7 @@ def build_records(document_id: str, tables: list[RawTable],
             "document_id": document_id, "table_id": table_id, "table_key": spec.key, "title": raw.title,
             "page_start": raw.page, "page_end": raw.page_end or raw.page, "unit": raw.unit, "source": raw.source,
             "n_rows": raw.n_rows, "n_cols": raw.n_cols, "realign_actions": actions, "quality": None,
+            "regions": table_regions(raw),
         })
         for action in actions:
             findings.append(Finding("info", "realign", action, raw.page, table_id))
@@ -122,10 +132,17 @@ def build_records(document_id: str, tables: list[RawTable],
 
 
 def extract_tables(path: Path, data: bytes, options: Options, skip_pages: dict[int, str], progress: Progress | None):
-    if path.suffix.lower() in TEXT_SUFFIXES:
-        from pipeline.extract.text_dump import extract_text_dump
+    from pipeline.extract.text_dump import extract_text_dump, looks_like_html
 
+    if path.suffix.lower() in TEXT_SUFFIXES:
         return extract_text_dump(data, path.suffix.lower())
+    if looks_like_html(data) and not data.lstrip()[:5].startswith(b"%PDF"):
+        # a portal's HTML page saved as `.pdf` (mirrors and crawlers do this) is read as what it
+        # is when it is a disclosure page; an error page under a PDF's name fails as before
+        page = extract_text_dump(data, ".html")
+        if page.tables or catalog.heading_kind([text for pt in page.page_text for _, text in pt.lines[:HEADING_LINES]]):
+            return page
+        raise DocumentError("not a PDF (no %PDF- header): an HTML page without a table or a disclosure heading")
     limits = PageLimits(options.max_pages, options.max_pixels, skip_pages)
     return extract_pdf(data, ocr=options.ocr, extractor=options.extractor, password=options.password, limits=limits,
                        progress=progress, ocr_engine=options.ocr_engine)
@@ -186,7 +203,7 @@ def new_result(path: Path, data: bytes, source_uri: str | None = None, source_na
     result.records["documents"] = [{
         "document_id": document_id, "source_uri": source_uri or str(path.resolve()), "source_name": source_name,
         "filename": filename or path.name,
-        "department": None, "year": None, "pages": None, "status": "done", "error": None, "quality": None,
+        "department": None, "year": None, "pages": None, "kind": None, "status": "done", "error": None, "quality": None,
         "processed_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }]
     return result
@@ -209,11 +226,12 @@ def document_records(document_id: str, extracted, doc: dict,
     dropped = len(extracted.tables) - len(tables)
     progress("stitch", None)
     tables = stitch_continued_tables(tables)
-    records, findings = build_records(document_id, tables, progress)
+    keying = key_tables(tables, extracted.page_text)
+    records, findings = build_records(document_id, tables, keying.specs, progress)
     progress("validate", None)
     narrative = [text for page in extracted.page_text for _, text in page.lines]
     validation = validate_document(records, narrative)
-    findings = extracted.findings + findings + validation.findings
+    findings = extracted.findings + findings + keying.findings + validation.findings
     errors_by_table = Counter(f.table_id for f in findings if f.severity == "error")
     for table in records["tables"]:
         table["quality"] = table_quality(validation, table["table_id"], errors_by_table[table["table_id"]])
@@ -222,9 +240,10 @@ def document_records(document_id: str, extracted, doc: dict,
     if not tables:
         findings.append(Finding("info", "no_tables", "no table found in the document"))
     doc["department"], doc["year"] = document_identity(extracted.page_text, tables)
-    qualities = [t["quality"] for t in records["tables"]]
+    qualities = [t["quality"] for t in records["tables"] if t["quality"] is not None]
     doc["quality"] = round(sum(qualities) / len(qualities), 4) if qualities else None
     doc["pages"] = extracted.pages
+    doc["kind"] = keying.kind
     if any(f.severity == "error" for f in findings):
         doc["status"] = "partial"
     return records, findings, tables

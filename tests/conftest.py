@@ -6,6 +6,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 PUTUO = SHARED / "corpus/real/上海市普陀区财政局2024年度部门决算.pdf"
 TEMPLATE = SHARED / "corpus/real/附件2：部门决算模板.pdf"
+NATIONAL = SHARED / "corpus/national"
 BUDGETS = sorted((SHARED / "corpus/budget").glob("*.pdf")) if (SHARED / "corpus/budget").is_dir() else []
 SEEDS = SHARED / "seeds"
 SAMPLES = ROOT / "samples"

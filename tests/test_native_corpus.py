@@ -89,8 +89,13 @@ def test_template_every_table_keyed_and_no_facts():
 
 @pytest.mark.skipif(not BUDGETS, reason="budget corpus absent")
 @pytest.mark.parametrize("path", BUDGETS, ids=lambda p: p.name)
-def test_budget_documents_process_without_error(path):
+def test_budget_documents_every_table_found_and_keyed(path):
     result = process_document(path)
     assert result.document["status"] == "done", result.document["error"]
-    assert len(result.records["tables"]) >= 8
-    assert not [f for f in result.records["quality_log"] if f["severity"] == "error"]
+    assert result.document["kind"] == "budget"
+    tables = result.records["tables"]
+    assert len(tables) >= 9 and [t["title"] for t in tables if t["table_key"] == "other"] == []
+    assert all(t["table_key"].startswith("budget_") for t in tables)
+    # no check fails, nothing is unreadable, and the tables' figures became facts
+    assert not [f for f in result.records["quality_log"] if f["severity"] in ("error", "warning")]
+    assert len(result.records["fiscal_facts"]) >= 150

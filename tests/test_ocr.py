@@ -27,6 +27,7 @@ from pipeline.ocr import (
     render_gray,
 )
 from pipeline.ocr.simulate import simulate_scan
+from pipeline.key import key_tables
 from pipeline.process import build_records, is_empty_fragment, process_document
 from pipeline.stitch import stitch_continued_tables
 
@@ -52,7 +53,8 @@ def ocr_document(data: bytes, page_offset: int = 0):
     attach_context(tables, texts)
     tables = [t for t in tables if not is_empty_fragment(t)]
     tables = stitch_continued_tables(tables)
-    records, findings = build_records(hashlib.sha256(data).hexdigest(), tables)
+    keying = key_tables(tables, texts)
+    records, findings = build_records(hashlib.sha256(data).hexdigest(), tables, keying.specs)
     for fact in records["fiscal_facts"]:
         fact["page"] += page_offset
     return tables, texts, records

@@ -95,6 +95,10 @@ def read_delimited(text: str) -> tuple[list[RawTable], list[str]]:
     return tables, prose
 
 
+_TITLE_META = {"articletitle", "title", "og:title"}
+_HEADING_TAGS = ("title", "h1", "h2", "h3")
+
+
 class _HtmlTables(HTMLParser):
     """Rows of `<table>` (cells may hold `<p>`s, colspan, rowspan) and the text between."""
 
@@ -108,10 +112,19 @@ class _HtmlTables(HTMLParser):
         self.cell: list[str] | None = None
         self.span = (1, 1)
         self.text: list[str] = []
+        self.skip = 0  # inside <script> / <style>: code, not text
+        self.headings: list[str] = []  # the page's <title>, article-title <meta>, <h1>–<h3>
+        self.heading: list[str] | None = None
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
-        if tag == "table":
+        if tag in ("script", "style"):
+            self.skip += 1
+        elif tag == "meta" and (a.get("name") or "").lower() in _TITLE_META and a.get("content"):
+            self.headings.append(a["content"].strip())
+        elif tag in _HEADING_TAGS and not self.depth:
+            self.heading = []
+        elif tag == "table":
             self.depth += 1
             if self.depth == 1:
                 self._flush_text()
@@ -127,7 +140,13 @@ class _HtmlTables(HTMLParser):
             self._flush_text()
 
     def handle_endtag(self, tag):
-        if tag in ("td", "th") and self.cell is not None and self.rows:
+        if tag in _HEADING_TAGS and self.heading is not None:
+            if "".join(self.heading).strip():
+                self.headings.append("".join(self.heading).strip())
+            self.heading = None
+        if tag in ("script", "style"):
+            self.skip = max(0, self.skip - 1)
+        elif tag in ("td", "th") and self.cell is not None and self.rows:
             self.rows[-1].append(("".join(self.cell).strip(), *self.span))
             self.cell = None
         elif tag == "table" and self.depth:
@@ -135,10 +154,14 @@ class _HtmlTables(HTMLParser):
             if not self.depth:
                 self.tables.append((self.rows, self.context))
                 self.context = []
-        elif tag in ("p", "div", "h1", "h2", "h3", "h4") and not self.depth:
+        elif tag in ("p", "div", "h1", "h2", "h3", "h4", "title", "li", "a") and not self.depth:
             self._flush_text()
 
     def handle_data(self, data):
+        if self.skip:
+            return
+        if self.heading is not None:
+            self.heading.append(data)
         if self.cell is not None:
             self.cell.append(data)
         elif not self.depth:
@@ -160,13 +183,15 @@ def _int(value) -> int:
 
 
 def read_html(text: str) -> tuple[list[RawTable], list[str]]:
+    """Tables and the page's text lines; the page's headings (<title>, an article-title <meta>,
+    <h1>–<h3>) come first, so the document's heading is read from them, not from navigation."""
     parser = _HtmlTables()
     parser.feed(text)
     parser.close()
     parser._flush_text()
     tables = []
     for rows, context in parser.tables:
-        if not rows:
+        if not any(rows):  # `<table><tr></table>`: no cell at all
             continue
         taken: set[tuple[int, int]] = set()
         cells = []
@@ -186,14 +211,20 @@ def read_html(text: str) -> tuple[list[RawTable], list[str]]:
                          context=context, row_pages=[1] * n_rows)
         read_title_and_unit(table)
         tables.append(table)
-    return tables, parser.prose
+    return tables, parser.headings + parser.prose
+
+
+def looks_like_html(data: bytes) -> bool:
+    """An HTML page (a portal page saved under any name), read by its content."""
+    head = data[:4096].lower()
+    return b"<table" in data.lower() or head.lstrip().startswith((b"<!doctype html", b"<html")) or b"<body" in head
 
 
 def extract_text_dump(data: bytes, suffix: str = ".txt") -> ExtractedDocument:
     if not data.strip():
         raise TextDumpError("empty text dump")
     text = decode(data)
-    if "<table" in text.lower():
+    if looks_like_html(data):
         tables, prose = read_html(text)
     else:
         tables, prose = read_delimited(text)

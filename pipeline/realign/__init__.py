@@ -10,12 +10,36 @@ import re
 from pipeline import catalog
 from pipeline.catalog import TableSpec
 from pipeline.model import Finding, RawTable
-from pipeline.numbers import as_json_number, clean_text, is_figure, is_null_marker, parse_number
+from pipeline.numbers import clean_text, is_figure
 from pipeline.realign.header import Column, column_role, find_body_start, header_paths, realign_header_to_body
+from pipeline.realign.facts import annotate_facts, read_code, row_facts, row_label
 from pipeline.realign.naming import figures_under_code_header, repair_names
 from pipeline.realign.rows import join_split_numbers, realign_row
 
-_CODE_AND_LABEL = re.compile(r"^(\d{3,9})\s*(\D.*)$")
+
+# a year in a figure's header: `2026年预算数` (the budget's year), `2025年预算数` (the year before)
+_BUDGET_YEAR = re.compile(r"((?:19|20)\d{2})年度?(?=.*(?:预算|决算|执行|数))")
+
+
+def name_by_year(spec: TableSpec, path: list[str], latest: int | None) -> str:
+    """The canonical name of a column whose header carries the table's latest year (`2026年预算数`
+    is 预算数); a column of an earlier year keeps its published header (`2025年预算数`)."""
+    years = [int(y) for p in path for y in _BUDGET_YEAR.findall(p)]
+    if latest is not None and any(y < latest for y in years):
+        return "/".join(path)
+    return catalog.canonical_column(spec, "/".join(_BUDGET_YEAR.sub("", p) or p for p in path))
+
+
+def item_subtotal(path: list[str], columns: list[Column]) -> list[str] | None:
+    """`X/小计` beside `X/其中：…` columns only is X's own figure, not the table's total (深圳:
+    `2026年政府采购项目/小计` next to `其中：…预留给中小企业…`): its path is X's."""
+    if len(path) < 2 or path[-1] not in ("小计", "合计"):
+        return None
+    parent = path[:-1]
+    siblings = [c.path[len(parent)] for c in columns if c.path[:len(parent)] == parent and len(c.path) > len(parent)
+                and c.path[len(parent)] != path[-1]]
+    return parent if siblings and all(catalog.OF_WHICH.match(s) for s in siblings) else None
+
 
 def column_groups(columns: list[Column]) -> list[list[Column]]:
     """Twin tables side by side: a new group starts where a code or label column follows an
@@ -34,14 +58,15 @@ def name_columns(spec: TableSpec, columns: list[Column]) -> list[str]:
     """Canonical name and section of each column. Twin tables name their halves in the top
     header row; when a converter spread that row over other columns (`支出` printed right of
     its half), the section words, in order, go to the column groups, in order."""
+    latest = max((int(y) for c in columns for p in c.path for y in _BUDGET_YEAR.findall(p)), default=None)
     for col in columns:
-        rest = [p for p in col.path if p not in spec.sections]
-        hits = [p for p in col.path if p in spec.sections]
+        rest = [p for p in col.path if catalog.section_of(spec, p) is None]
+        hits = [section for p in col.path if (section := catalog.section_of(spec, p))]
         col.section = hits[-1] if hits else None
         if col.role == "value":
-            col.name = catalog.canonical_column(spec, "/".join(rest)) if rest else ""
+            col.name = name_by_year(spec, item_subtotal(rest, columns) or rest, latest) if rest else ""
     groups = [g for g in column_groups(columns) if any(c.role == "value" and c.name for c in g)]
-    words = list(dict.fromkeys(p for c in columns for p in c.path if p in spec.sections))
+    words = list(dict.fromkeys(section for c in columns for p in c.path if (section := catalog.section_of(spec, p))))
     per_group = [{c.section for c in g if c.role == "value" and c.name} for g in groups]
     consistent = all(len(s) == 1 and None not in s for s in per_group) and len({next(iter(s)) for s in per_group}) == len(groups)
     if len(groups) < 2 or len(words) != len(groups) or consistent or not any(c.section for c in columns):
@@ -52,20 +77,24 @@ def name_columns(spec: TableSpec, columns: list[Column]) -> list[str]:
     return [f"sections {'/'.join(words)} given to the {len(groups)} column groups in order"]
 
 
-def row_code(cells: list[str], group: list[Column]) -> str | None:
-    parts = [clean_text(cells[c.index]) for c in group if c.role == "code"]
-    code = "".join(p for p in parts if p.isdigit())
-    return code or None
-
-
-def row_label(cells: list[str], group: list[Column]) -> str:
-    """The row's name; a total row often prints 合计 in a cell merged over the code columns."""
-    for role in ("label", "code"):
-        for c in group:
-            text = clean_text(cells[c.index])
-            if c.role == role and text and not text.isdigit():
-                return text
-    return ""
+def keep_one_canonical_name(columns: list[Column]) -> list[str]:
+    """Two columns of one section named alike in a ruled table are two columns, not a header a
+    converter repeated: the one whose header is shortest keeps the canonical name (`支出总计` over
+    `2026年政府采购项目/小计`), the others their published header."""
+    actions = []
+    by_name: dict[tuple, list[Column]] = {}
+    for g, group in enumerate(column_groups(columns)):  # twin halves name their columns alike
+        for col in group:
+            if col.role == "value" and col.name:
+                by_name.setdefault((g, col.section, col.name), []).append(col)
+    for (_, _, name), cols in by_name.items():
+        if len(cols) > 1:
+            keep = min(cols, key=lambda c: (len(c.path), c.index))
+            for col in cols:
+                if col is not keep:
+                    col.name = "/".join(p for p in col.path if p != col.section)
+                    actions.append(f"column {col.index + 1} named {col.name!r}: {name!r} is column {keep.index + 1}'s")
+    return actions
 
 
 def hand_down_merged_labels(grid: list[list[str]], names: list[list[str]], skip_rows: set[int]) -> list[str]:
@@ -98,15 +127,19 @@ def realign_table(raw: RawTable, spec: TableSpec, table_id: int) -> tuple[list[d
                 actions.append(f"header word {clean_text(text)!r} moved from the first body row")
     actions += hand_down_merged_labels(grid, names, skip_rows)
     body = [grid[r] for r in range(body_start, len(grid)) if r not in skip_rows]
-    columns = [Column(c, paths[c], column_role(paths[c], [row[c] for row in body])) for c in range(raw.n_cols)]
+    columns = [Column(c, paths[c], column_role(paths[c], [row[c] for row in body], raw.source != "text"))
+               for c in range(raw.n_cols)]
     if raw.source == "text":
         actions += realign_header_to_body(columns, body)
     actions += figures_under_code_header(columns, body)
     actions += name_columns(spec, columns)
+    if raw.source != "text":
+        actions += keep_one_canonical_name(columns)
     actions += repair_names(spec, columns, body)
     facts: list[dict] = []
     if spec.kind != "fiscal" or not has_figures:
         return facts, findings, actions
+    codes_above: dict[int, list[str]] = {}  # per column group: the code parts of the row above
     for r in range(body_start, len(grid)):
         if r in skip_rows:
             continue
@@ -122,8 +155,10 @@ def realign_table(raw: RawTable, spec: TableSpec, table_id: int) -> tuple[list[d
         borrowed = borrow_twin_label(spec, names[r], groups)
         if borrowed:
             actions.append(borrowed)
-        for group in groups:
-            facts += _group_facts(spec, raw, table_id, r, cells, names[r], group, findings)
+        for g, group in enumerate(groups):
+            code, codes_above[g] = read_code(names[r], group, codes_above.get(g, []))
+            facts += row_facts(spec, raw, table_id, r, cells, names[r], group, code, findings)
+    annotate_facts(facts)
     return facts, findings, actions
 
 
@@ -143,41 +178,3 @@ def borrow_twin_label(spec: TableSpec, names: list[str], groups: list[list[Colum
         label = label.replace(spent, received)
     names[left_labels[0].index] = label
     return f"收入 row without a name takes {label!r} from its 支出 twin {right_label!r}"
-
-
-def _group_facts(spec, raw, table_id, r, cells, names, group, findings) -> list[dict]:
-    """Facts of one row within one column group. Names and codes are read with merged cells
-    spread over the columns they cover (`公用经费合计` merged across two groups' name columns)."""
-    code = row_code(names, group)
-    label = row_label(names, group)
-    if code is None and not any(c.role == "code" for c in group):
-        m = _CODE_AND_LABEL.match(label)
-        if m:  # code and name printed in one cell
-            code, label = m.group(1), clean_text(m.group(2))
-    label = catalog.strip_enumerator(label) if label else label
-    out = []
-    for col in group:
-        if col.role != "value":
-            continue
-        text = cells[col.index]
-        if not clean_text(text) or is_null_marker(text):
-            continue
-        value = parse_number(text)
-        if value is None:
-            findings.append(Finding("warning", "unparsed_number", f"text in an amount column: {clean_text(text)!r}",
-                                    raw.page_of_row(r), table_id, label or None, col.name, None, clean_text(text)))
-            continue
-        section = (col.section or catalog.section_for_code(spec, code) or catalog.section_for_label(spec, label)
-                   or spec.default_section)
-        out.append({
-            "table_id": table_id,
-            "table_key": spec.key,
-            "section": section,
-            "row_label": label or None,
-            "subject_code": code,
-            "column": col.name or "",
-            "value": as_json_number(value),
-            "unit": raw.unit,
-            "page": raw.page_of_row(r),
-        })
-    return out

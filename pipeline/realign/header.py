@@ -136,16 +136,34 @@ def realign_header_to_body(columns: list[Column], body: list[list[str]]) -> list
     return [f"header shifted against the body: {len(named)} amount names moved over columns {start + 1}–{len(columns)}"]
 
 
-def column_role(path: list[str], body: list[str]) -> str:
-    """code | label | rowno | value, from the header path, or from the body without one."""
+def column_role(path: list[str], body: list[str], words_are_text: bool = True) -> str:
+    """code | label | rowno | value | text, from the header path, or from the body without one.
+
+    `text`: a column of words that is neither the row's name nor an amount (备注, 项目类别,
+    采购组织形式, an organisation's code); it gives no facts. A text dump's columns can sit under
+    the wrong header (`realign_header_to_body` moves them), so there (`words_are_text=False`)
+    a named column stays an amount column."""
     last = path[-1] if path else ""
+    if any(catalog.ORGANISATION_CODE_HEADER.search(p) for p in path[-1:]):
+        return "text"
     if last in catalog.CODE_PART_WORDS or any(catalog.CODE_HEADER.search(p) for p in path[-2:]):
         return "code"
     if catalog.ROW_NUMBER_HEADER.search(last):
         return "rowno"
-    if re.fullmatch(r"项目|科目名称|.*名称|.*科目", last):
+    if catalog.COUNT_HEADER.search(last):
+        return "text"
+    if catalog.LABEL_HEADER.search(last):
         return "label"
     if not path:
         kind = body_kind(body)
         return "value" if kind == "empty" else kind
+    if words_are_text and mostly_words(body):
+        return "text"
     return "value"
+
+
+def mostly_words(texts: list[str]) -> bool:
+    """More than half of the filled cells hold words: neither amounts, null markers nor codes."""
+    texts = [clean_text(t) for t in texts if clean_text(t)]
+    words = [t for t in texts if parse_number(t) is None and not is_null_marker(t) and not _CODE.match(t)]
+    return bool(texts) and len(words) * 2 > len(texts)

@@ -414,7 +414,7 @@ def drop_repeated_indicators(state: PerfState) -> None:
 
 
 def realign_performance(raw: RawTable, spec, table_id: int) -> tuple[dict[str, list[dict]], list[Finding], list[str]]:
-    scope = "department" if spec.key == "department_performance" else "project"
+    scope = "department" if spec.key.startswith("department") else "project"
     state = PerfState()
     grid = grid_with_row_spans(raw)
     block = None
@@ -461,7 +461,7 @@ def realign_performance(raw: RawTable, spec, table_id: int) -> tuple[dict[str, l
                 state.fields.get("department") if scope == "department" else None),
             "competent_department": state.fields.get("competent_department"), "unit": unit,
             "goal_expected": state.fields.get("goal_expected"), "goal_actual": state.fields.get("goal_actual"),
-            "total_score": as_json_number(state.total_score), "page": raw.page,
+            "total_score": as_json_number(state.total_score), "page": raw.page, "form": spec.form or None,
             "_other_scores": state.other_scores,  # internal: not a SPEC field, not stored
         }],
         "perf_funds": [{**base, **{k: as_json_number(v) if k not in ("funding_source", "page") else v

@@ -1,12 +1,16 @@
 """Stitch: tables continued on the next page without a title become one table.
 
 Entry point: `stitch_continued_tables(tables)`. A table is a continuation when it is the first
-table of its page, no title stands above it, the previous table is the last of the page before,
-and both have the same columns (same count, edges within a tolerance of the table width)."""
+table of its page, the previous table is the last of the page before, both have the same
+columns (same count, edges within a tolerance of the table width), and either no title stands
+above it or it repeats the previous table's title over a repeated header (Shenzhen and Yantai
+print `表1 收支总表` on every page of it) — unless the previous table already ended on its
+totals row, or the title is a performance form's (each form is a table of its own)."""
 from __future__ import annotations
 
 import re
 
+from pipeline import catalog
 from pipeline.extract.context import has_heading
 from pipeline.model import Cell, RawTable
 from pipeline.numbers import clean_text, is_figure
@@ -29,7 +33,8 @@ def same_columns(a: RawTable, b: RawTable) -> bool:
 
 def drop_repeated_header(head: RawTable, tail: RawTable) -> int:
     """Rows at the top of `tail` that repeat `head`'s first rows (a header printed again)."""
-    hg, tg = head.grid(), tail.grid()
+    hg = [[clean_text(t) for t in row] for row in head.grid()]
+    tg = [[clean_text(t) for t in row] for row in tail.grid()]
     n = 0
     while n < min(len(hg), len(tg)) and tg[n] == hg[n] and any(tg[n]):
         n += 1
@@ -45,6 +50,7 @@ def append_rows(head: RawTable, tail: RawTable) -> None:
                                    cell.col_span, cell.confidence, cell.page))
     head.row_pages = (head.row_pages or [head.page] * head.n_rows) + (tail.row_pages or [tail.page] * tail.n_rows)[skip:]
     head.n_rows += tail.n_rows - skip
+    head.n_cols = max(head.n_cols, tail.n_cols)
     head.page_end = tail.page_end or tail.page
 
 
@@ -54,10 +60,47 @@ def starts_with_body_row(table: RawTable) -> bool:
     return any(is_figure(t) for t in first) or bool(first and _CODE.match(clean_text(first[0])))
 
 
+def ends_with_totals(table: RawTable) -> bool:
+    """Its last filled row is a grand total (`合计`, `收入总计 … 支出总计`): nothing follows."""
+    rows = [row for row in table.grid() if any(clean_text(t) for t in row)]
+    first = next((clean_text(t) for t in rows[-1] if clean_text(t)), "") if rows else ""
+    return bool(catalog.TOTAL_LABEL.search(first)) and not first.startswith("本年")
+
+
+def repeats_title(prev: RawTable, table: RawTable) -> bool:
+    """The same title printed again over the rest of a table, its header repeated too."""
+    if not (prev.title and table.title and clean_text(prev.title) == clean_text(table.title)):
+        return False
+    spec = catalog.match_title(table.title)
+    return (spec is None or spec.kind != "performance") and drop_repeated_header(prev, table) > 0 \
+        and not ends_with_totals(prev)
+
+
+def is_form(table: RawTable) -> bool:
+    spec = catalog.match_title(table.title or "")
+    return spec is not None and spec.kind == "performance"
+
+
+def starts_a_form(table: RawTable) -> bool:
+    """Its first rows name a project or department (项目名称 | …): a form of its own."""
+    keys = [pattern for field, pattern in catalog.PERF_KEYS
+            if field in ("project_name", "department", "competent_department")]
+    return any(re.fullmatch(p, clean_text(t)) for row in table.grid()[:2] for t in row for p in keys)
+
+
+def continues_form(prev: RawTable, table: RawTable, first_on_page: bool) -> bool:
+    """The rest of a performance form on the next page, ruled anew (other columns): forms are
+    read as token rows, not by column, so the rows join whatever their grid."""
+    return (table.source != "text" and first_on_page and not has_heading(table) and is_form(prev)
+            and (prev.page_end or prev.page) == table.page - 1 and not starts_a_form(table))
+
+
 def continues(prev: RawTable, table: RawTable, first_on_page: bool) -> bool:
     """Whether `table` is the rest of `prev`. In a PDF: the first table of the next page; in a
     text dump, where pages are gone: the next table, starting with a body row."""
-    if has_heading(table) or not same_columns(prev, table):
+    if continues_form(prev, table, first_on_page):
+        return True
+    if not same_columns(prev, table) or (has_heading(table) and not repeats_title(prev, table)):
         return False
     if table.source == "text":
         return starts_with_body_row(table)

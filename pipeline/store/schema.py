@@ -5,7 +5,7 @@
 SCHEMA: dict[str, list[tuple[str, str]]] = {
     "documents": [
         ("document_id", "text"), ("source_uri", "text"), ("filename", "text"), ("department", "text"),
-        ("year", "int"), ("pages", "int"), ("status", "text"), ("error", "text"), ("processed_at", "text"),
+        ("year", "int"), ("pages", "int"), ("kind", "text"), ("status", "text"), ("error", "text"), ("processed_at", "text"),
         ("quality", "float"),  # beyond SPEC: mean quality of the document's tables
         ("source_name", "text"),  # the crawl source's name (SPEC: kept in documents.source_name)
     ],
@@ -13,16 +13,20 @@ SCHEMA: dict[str, list[tuple[str, str]]] = {
         ("document_id", "text"), ("table_id", "int"), ("table_key", "text"), ("title", "text"),
         ("page_start", "int"), ("page_end", "int"), ("unit", "text"), ("source", "text"), ("n_rows", "int"),
         ("n_cols", "int"), ("realign_actions", "json"), ("quality", "float"),
+        ("regions", "json"),  # beyond SPEC: [page, x0, y0, x1, y1] per page the table covers
     ],
     "fiscal_facts": [
         ("document_id", "text"), ("table_id", "int"), ("table_key", "text"), ("section", "text"),
         ("row_label", "text"), ("subject_code", "text"), ("column", "text"), ("value", "float"),
         ("unit", "text"), ("page", "int"),
+        # SPEC v2: the row's order in its table, totals rows, the parent class, the value in 元
+        ("row_index", "int"), ("is_total", "bool"), ("parent_code", "text"), ("value_yuan", "float"),
     ],
     "perf_projects": [
         ("document_id", "text"), ("table_id", "int"), ("scope", "text"), ("project_name", "text"),
         ("implementing_unit", "text"), ("competent_department", "text"), ("unit", "text"),
         ("goal_expected", "text"), ("goal_actual", "text"), ("total_score", "float"), ("page", "int"),
+        ("form", "text"),  # SPEC v2: self_evaluation | targets (绩效目标表)
     ],
     "perf_funds": [
         ("document_id", "text"), ("table_id", "int"), ("scope", "text"), ("project_name", "text"),

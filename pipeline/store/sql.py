@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from pipeline.store.schema import REGISTRY, SCHEMA
 from pipeline.store.warehouse import Warehouse, _row, latest_versions
 
-_TYPES = {"text": sa.Text, "int": sa.BigInteger, "float": sa.Float, "json": sa.Text}
+_TYPES = {"text": sa.Text, "int": sa.BigInteger, "float": sa.Float, "json": sa.Text, "bool": sa.Boolean}
 
 
 class SqlWarehouse(Warehouse):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pipeline.store.schema import REGISTRY, SCHEMA
 
-_SQL_TYPES = {"text": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "json": "VARCHAR"}
+_SQL_TYPES = {"text": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "json": "VARCHAR", "bool": "BOOLEAN"}
 
 
 def _row(table: str, rec: dict) -> tuple:
@@ -19,7 +19,7 @@ def _row(table: str, rec: dict) -> tuple:
     return tuple(out)
 
 
-_PANDAS_TYPES = {"text": "string", "int": "Int64", "float": "Float64", "json": "string"}
+_PANDAS_TYPES = {"text": "string", "int": "Int64", "float": "Float64", "json": "string", "bool": "boolean"}
 
 
 def _frame(table: str, records: list[dict]):

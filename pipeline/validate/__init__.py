@@ -2,7 +2,9 @@
 
 Entry point: `validate_document(records, narrative)`. Findings are warnings with the two sides
 of the failed check in `expected` / `actual`; each table gets a quality in 0..1 (the share of
-its checks that hold, lowered by errors), the document the mean over its tables.
+its checks that hold, lowered by errors; null where none could run), the document the mean over
+its tables that have one. What is checked — identities, coded tables, tables each kind of
+disclosure prints, cross-table pairs, narrative amounts — is catalog data (`pipeline.catalog`).
 """
 from __future__ import annotations
 
@@ -42,9 +44,12 @@ def validate_document(records: dict[str, list[dict]], narrative: list[str]) -> V
     return v
 
 
-def table_quality(v: Validation, table_id: int, errors: int) -> float:
-    """Share of the table's checks that hold; an unreadable part halves it."""
+def table_quality(v: Validation, table_id: int, errors: int) -> float | None:
+    """Share of the table's checks that hold, an unreadable part halving it; None where no check
+    could run (SPEC v2: an unrecognised table is not a perfect one)."""
     checks = v.checks.get(table_id, 0)
+    if not checks:
+        return None
     failed = sum(1 for f in v.findings if f.table_id == table_id and f.severity == "warning")
-    share = 1.0 if not checks else max(0.0, (checks - failed) / checks)
+    share = max(0.0, (checks - failed) / checks)
     return round(share * (0.5 if errors else 1.0), 4)

@@ -1,45 +1,32 @@
-"""Checks between the tables of one document: the same figure printed in two tables."""
+"""Checks between the tables of one document: the same figure printed in two tables
+(`pipeline.catalog` CrossCheck: one value against another, each class against its line, parts
+against their total)."""
 from __future__ import annotations
 
+import re
+
+from pipeline import catalog
+from pipeline.catalog import CrossCheck, Pick
 from pipeline.validate.within import close
 
 
-def pick(records, keys, table_key, *, section=None, label=None, code=None, column=None, code_len=None):
-    """Facts of `table_key` matching the given fields."""
+def pick(records: dict[str, list[dict]], selector: Pick) -> list[dict]:
+    """Facts matching a selector, in document order."""
     out = []
     for f in records["fiscal_facts"]:
-        if keys.get(f["table_id"]) != table_key:
+        if f["table_key"] != selector.table_key or f["column"] != selector.column:
             continue
-        if section is not None and f["section"] != section:
+        if selector.section is not None and f["section"] != selector.section:
             continue
-        if label is not None and f["row_label"] != label:
+        if selector.label is not None and not re.fullmatch(selector.label, f["row_label"] or ""):
             continue
-        if code is not None and f["subject_code"] != code:
+        code = f["subject_code"]
+        if selector.code_len is not None and (not code or len(code) != selector.code_len):
             continue
-        if code_len is not None and (not f["subject_code"] or len(f["subject_code"]) != code_len):
-            continue
-        if column is not None and f["column"] != column:
+        if selector.coded is not None and bool(code) != selector.coded:
             continue
         out.append(f)
     return out
-
-
-def first_value(facts):
-    return facts[0] if facts else None
-
-
-# (what, fact in table A, fact in table B): both printed, they must agree
-PAIRS = (
-    ("income 合计 = summary 本年收入合计",
-     dict(table_key="income", label="合计", column="本年收入合计"),
-     dict(table_key="income_expenditure_summary", section="收入", label="本年收入合计", column="决算数")),
-    ("expenditure 合计 = summary 本年支出合计",
-     dict(table_key="expenditure", label="合计", column="本年支出合计"),
-     dict(table_key="income_expenditure_summary", section="支出", label="本年支出合计", column="决算数")),
-    ("general-budget expenditure 合计 = fiscal-appropriation summary 一般公共预算 column",
-     dict(table_key="general_budget_expenditure", label="合计", column="合计"),
-     dict(table_key="fiscal_appropriation_summary", section="支出", label="本年支出合计", column="一般公共预算财政拨款")),
-)
 
 
 def in_wan(units: dict[int, str], fact: dict) -> float:
@@ -47,34 +34,57 @@ def in_wan(units: dict[int, str], fact: dict) -> float:
     return (fact["value"] or 0.0) * (1e-4 if units.get(fact["table_id"]) == "元" else 1.0)
 
 
-def check_across_tables(records, v) -> None:
-    keys = {f["table_id"]: f["table_key"] for f in records["fiscal_facts"]}
+def agree(units: dict[int, str], left: list[dict], right: dict) -> tuple[bool, float]:
+    """Whether the sum of `left` equals `right`, and that sum in `right`'s unit. Tables in one
+    unit compare as printed (元 to the 元); across units in 万元, where each rounded figure may be
+    off by 0.01."""
+    unit = units.get(right["table_id"])
+    if all(units.get(f["table_id"]) == unit for f in left):
+        total = round(sum(f["value"] or 0.0 for f in left), 6)
+        return close(total, right["value"] or 0.0, len(left)), total
+    total = round(sum(in_wan(units, f) for f in left), 6)
+    back = total * (1e4 if unit == "元" else 1.0)
+    return close(total, in_wan(units, right), len(left)), round(back, 6)
+
+
+def check_across_tables(records: dict[str, list[dict]], v) -> None:
     units = {t["table_id"]: t["unit"] for t in records["tables"]}
-    for what, a_sel, b_sel in PAIRS:
-        a = first_value(pick(records, keys, **a_sel))
-        b = first_value(pick(records, keys, **b_sel))
-        if a and b:
-            v.ran(a["table_id"])
-            if not close(in_wan(units, a), in_wan(units, b), 1):
-                v.warn("cross_table", what, a["table_id"], a["page"], a["row_label"], a["column"], b["value"], a["value"])
-    # each 类 of the expenditure table = its line on the 支出 side of the summary
-    summary = {f["row_label"]: f for f in pick(records, keys, "income_expenditure_summary", section="支出", column="决算数")}
-    for f in pick(records, keys, "expenditure", column="本年支出合计", code_len=3):
-        other = summary.get(f["row_label"])
+    for kind in catalog.KINDS.values():
+        for check in kind.cross_checks:
+            {"value": _same_value, "by_label": _each_by_label, "sum": _parts_to_total}[check.mode](records, units, check, v)
+
+
+def _warn(v, check: CrossCheck, fact: dict, expected, actual, what: str | None = None) -> None:
+    v.warn("cross_table", what or check.name, fact["table_id"], fact["page"], fact["row_label"], fact["column"],
+           expected, actual)
+
+
+def _same_value(records, units, check: CrossCheck, v) -> None:
+    a, b = pick(records, check.left), pick(records, check.right)
+    if a and b:
+        v.ran(a[0]["table_id"])
+        if not agree(units, [b[0]], a[0])[0]:
+            _warn(v, check, a[0], b[0]["value"], a[0]["value"])
+
+
+def _each_by_label(records, units, check: CrossCheck, v) -> None:
+    lines = {}
+    for f in pick(records, check.right):
+        lines.setdefault(f["row_label"], f)
+    for f in pick(records, check.left):
+        other = lines.get(f["row_label"])
         if other:
             v.ran(f["table_id"])
-            if not close(in_wan(units, f), in_wan(units, other), 1):
-                v.warn("cross_table", f"class {f['subject_code']} = its line in the summary", f["table_id"], f["page"],
-                       f["row_label"], f["column"], other["value"], f["value"])
-    # basic expenditure total = 基本支出 of the general-budget expenditure table
-    basic = pick(records, keys, "general_budget_basic_expenditure", column="决算数")
-    parts = [f for f in basic if f["row_label"] and f["row_label"].endswith("合计") and not f["subject_code"]]
-    if not parts:
-        parts = [f for f in basic if f["subject_code"] and len(f["subject_code"]) == 3]
-    target = first_value(pick(records, keys, "general_budget_expenditure", label="合计", column="基本支出"))
-    if parts and target:
+            if not agree(units, [other], f)[0]:
+                _warn(v, check, f, other["value"], f["value"], f"class {f['subject_code']}: {check.name}")
+
+
+def _parts_to_total(records, units, check: CrossCheck, v) -> None:
+    parts = pick(records, check.left) or (pick(records, check.fallback) if check.fallback else [])
+    totals = pick(records, check.right)
+    if parts and totals:
+        target = totals[0]
         v.ran(target["table_id"])
-        total = round(sum(in_wan(units, f) for f in parts), 6)
-        if not close(total, in_wan(units, target), len(parts)):
-            v.warn("cross_table", "basic expenditure total = general-budget 基本支出", parts[0]["table_id"], parts[0]["page"],
-                   "合计", "决算数", target["value"], total)
+        holds, total = agree(units, parts, target)
+        if not holds:
+            _warn(v, check, parts[0], target["value"], total)

@@ -6,7 +6,9 @@ import re
 from statistics import median
 
 from pipeline import catalog
+from pipeline.catalog import DisclosureKind
 from pipeline.numbers import parse_number
+from pipeline.validate.across import in_wan, pick
 from pipeline.validate.within import close
 
 # Amounts in 万元 by table unit: a figure this many times the others is in another unit.
@@ -18,55 +20,60 @@ def compact(text: str) -> str:
     return "".join(text.split())
 
 
-def is_final_account(records) -> bool:
-    """A 部门决算 disclosure: it prints most of the standard tables."""
+def disclosure_of(records) -> DisclosureKind | None:
+    """The kind of disclosure whose standard tables the document prints (enough of them)."""
     keys = {t["table_key"] for t in records["tables"]}
-    return len(keys & set(catalog.FINAL_ACCOUNT_TABLES)) >= 5
+    for kind in catalog.KINDS.values():
+        if sum(1 for wanted in kind.tables if keys & set(wanted.split("|"))) >= kind.min_tables:
+            return kind
+    return None
 
 
 def check_completeness(records, narrative: list[str], v) -> None:
     keys = {t["table_key"]: t for t in records["tables"]}
-    if is_final_account(records):
-        for key in catalog.FINAL_ACCOUNT_TABLES:
-            v.ran(None)
-            if key not in keys:
-                v.warn("missing_table", f"the disclosure lacks its {catalog.BY_KEY[key].name} ({key})")
+    kind = disclosure_of(records)
+    for wanted in kind.tables if kind else ():
+        v.ran(None)
+        if not set(wanted.split("|")) & set(keys):
+            key = wanted.split("|")[0]
+            v.warn("missing_table", f"the disclosure lacks its {catalog.BY_KEY[key].name} ({key})")
     with_facts = {f["table_id"] for f in records["fiscal_facts"] if f["value"]}
     text = compact("".join(narrative))
-    for key, pattern in catalog.NARRATIVE_TOPICS.items():
-        table = keys.get(key)
-        if table is None or table["table_id"] in with_facts:
-            continue
-        amounts = [parse_number(m.group("amount")) for m in re.finditer(pattern, text)]
-        stated = [a for a in amounts if a]
-        v.ran(table["table_id"])
-        if stated:
-            v.warn("empty_table", f"{key} has no amounts, the text states {stated[0]} 万元", table["table_id"],
-                   table["page_start"], None, None, stated[0], 0)
+    for kind in catalog.KINDS.values():
+        for key, pattern in kind.topics:
+            table = keys.get(key)
+            if table is None or table["table_id"] in with_facts:
+                continue
+            stated = [a for m in re.finditer(pattern, text) if (a := parse_number(m.group("amount")))]
+            v.ran(table["table_id"])
+            if stated:
+                v.warn("empty_table", f"{key} has no amounts, the text states {stated[0]} 万元", table["table_id"],
+                       table["page_start"], None, None, stated[0], 0)
 
 
-def table_value_in_wan(records, table_id: int, value: float) -> float:
-    unit = next((t["unit"] for t in records["tables"] if t["table_id"] == table_id), "万元")
-    return value * UNIT_FACTOR.get(unit or "万元", 1.0)
+def stated_tolerance(amount_text: str) -> float:
+    """The text rounds: `19,577万元` for a table's 19,577.43 is right (half its last digit)."""
+    decimals = len(amount_text.split(".")[1]) if "." in amount_text else 0
+    return 0.5 * 10 ** -decimals + 0.011
 
 
 def check_narrative(records, narrative: list[str], v) -> None:
     """Amounts the text states against the cells they describe (the text speaks in 万元)."""
     text = compact("".join(narrative))
-    for pattern, key, section, label, column in catalog.NARRATIVE_AMOUNTS:
-        m = re.search(pattern, text)
-        if not m:
-            continue
-        stated = parse_number(m.group("amount"))
-        facts = [f for f in records["fiscal_facts"] if f["table_key"] == key and f["section"] == section
-                 and f["row_label"] == label and f["column"] == column]
-        if not facts or stated is None:
-            continue
-        fact = facts[0]
-        v.ran(fact["table_id"])
-        if not close(stated, table_value_in_wan(records, fact["table_id"], fact["value"] or 0.0), 1):
-            v.warn("narrative", f"the text states {m.group(0)}", fact["table_id"], fact["page"], label, column,
-                   stated, fact["value"])
+    units = {t["table_id"]: t["unit"] for t in records["tables"]}
+    for kind in catalog.KINDS.values():
+        for amount in kind.narrative:
+            m = re.search(amount.pattern, text)
+            facts = pick(records, amount.fact) if m else []
+            stated = parse_number(m.group("amount")) if m else None
+            if not facts or stated is None:
+                continue
+            fact = facts[0]
+            v.ran(fact["table_id"])
+            # a label pattern may select several totals (收入总计, 本年收入合计): the text names one
+            if all(abs(stated - in_wan(units, f)) > stated_tolerance(m.group("amount")) for f in facts):
+                v.warn("narrative", f"the text states {m.group(0)}", fact["table_id"], fact["page"], fact["row_label"],
+                       fact["column"], stated, fact["value"])
     check_project_narrative(records, text, v)
 
 

@@ -2,6 +2,7 @@
 summary, and the arithmetic of performance tables."""
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from pipeline import catalog, identities
@@ -10,10 +11,12 @@ TOLERANCE = identities.TOLERANCE_PER_TERM
 
 
 def fact_rows(records: dict[str, list[dict]]) -> dict[tuple, dict[str, dict]]:
-    """(table_id, table_key, section, row_label, subject_code, page) → column → fact."""
+    """(table_id, table_key, section, row_label, subject_code, page) → column → fact, one entry
+    per printed row (`row_index`): rows that repeat a label and code stay apart."""
     rows: dict[tuple, dict[str, dict]] = defaultdict(dict)
     for f in records["fiscal_facts"]:
-        rows[(f["table_id"], f["table_key"], f["section"], f["row_label"], f["subject_code"], f["page"])][f["column"]] = f
+        key = (f["table_id"], f["table_key"], f["section"], f["row_label"], f["subject_code"], f["page"], f.get("row_index"))
+        rows[key][f["column"]] = f
     return rows
 
 
@@ -24,11 +27,11 @@ def close(expected: float, actual: float, terms: int) -> bool:
 def check_within_tables(records: dict[str, list[dict]], v) -> None:
     rows = fact_rows(records)
     keys = {f["table_id"]: f["table_key"] for f in records["fiscal_facts"]}
-    for (table_id, table_key, section, label, code, page), cells in rows.items():
+    for (table_id, table_key, section, label, code, page, _), cells in rows.items():
         spec = catalog.BY_KEY[table_key]
         values = {name: f["value"] for name, f in cells.items()}
         for identity in spec.identities:
-            result = identities.evaluate(identity, values)
+            result = identities.evaluate(identity, values, spec.identities)
             if result is None:
                 continue
             v.ran(table_id)
@@ -42,29 +45,39 @@ def check_within_tables(records: dict[str, list[dict]], v) -> None:
 
 def check_hierarchy(records, keys, v) -> None:
     """类 = Σ款, 款 = Σ项 per column; the 合计 row = Σ 类 (per section where there are two)."""
-    by_table: dict[tuple, dict[str, dict[str, tuple]]] = defaultdict(lambda: defaultdict(dict))
+    rows: dict[tuple, dict[str, dict[int, dict[str, tuple]]]] = defaultdict(lambda: defaultdict(dict))
     totals: dict[tuple, dict[str, tuple]] = defaultdict(dict)
     for f in records["fiscal_facts"]:
-        if keys[f["table_id"]] not in catalog.CODED_TABLES:
+        if not catalog.BY_KEY[keys[f["table_id"]]].coded:
             continue
         group = (f["table_id"], f["section"])
         if f["subject_code"]:
-            by_table[group][f["subject_code"]][f["column"]] = (f["value"], f["page"], f["row_label"])
+            rows[group][f["subject_code"]].setdefault(f.get("row_index"), {})[f["column"]] = (f["value"], f["page"], f["row_label"])
         elif f["row_label"] and (f["row_label"] in catalog.TOTAL_LABELS or f["row_label"].endswith("合计")):
-            totals[group][f["column"]] = (f["value"], f["page"], f["row_label"])
-    for (table_id, section), codes in by_table.items():
+            totals[group].setdefault(f["column"], (f["value"], f["page"], f["row_label"]))
+    for (table_id, section), by_code in rows.items():
+        codes = one_row_per_code(by_code)
         for code, cols in codes.items():
-            children = [c for c in codes if len(c) == len(code) + 2 and c.startswith(code)]
-            if children:
+            children = [c for c in by_code if len(c) == len(code) + 2 and c.startswith(code)]
+            if children and all(c in codes for c in children):
                 _compare_sum(v, table_id, cols, [codes[c] for c in children], f"{code} = Σ its subdivisions",
                              "code_hierarchy")
-        classes = [c for c in codes if len(c) == 3]
-        if classes and (table_id, section) in totals and keys[table_id] != "general_budget_basic_expenditure":
+        classes = [c for c in by_code if len(c) == 3]
+        if classes and all(c in codes for c in classes) and (table_id, section) in totals:
             _compare_sum(v, table_id, totals[(table_id, section)], [codes[c] for c in classes],
-                         "合计 = Σ classes", "table_total")
-        if keys[table_id] == "general_budget_basic_expenditure" and (table_id, section) in totals and classes:
-            _compare_sum(v, table_id, totals[(table_id, section)], [codes[c] for c in classes],
-                         f"{section}合计 = Σ classes", "table_total")
+                         f"{section or ''}合计 = Σ classes", "table_total")
+
+
+def one_row_per_code(by_code: dict[str, dict[int, dict[str, tuple]]]) -> dict[str, dict[str, tuple]]:
+    """Each code's row; a code printed on two rows counts once where the rows agree (a 款 code
+    repeated on its only 项 row) and not at all where they differ (two classifications side by
+    side: which row nests under which cannot be read) — sums over it are not checked."""
+    out = {}
+    for code, printed in by_code.items():
+        values = [{col: cell[0] for col, cell in row.items()} for row in printed.values()]
+        if all(v == values[0] for v in values):
+            out[code] = next(iter(printed.values()))
+    return out
 
 
 def _compare_sum(v, table_id, parent: dict[str, tuple], children: list[dict[str, tuple]], what: str, check: str):
@@ -79,18 +92,24 @@ def _compare_sum(v, table_id, parent: dict[str, tuple], children: list[dict[str,
 
 
 def check_summary_sides(records, keys, v) -> None:
-    """收入 总计 = 支出 总计 in the two summary tables."""
-    totals = defaultdict(dict)
+    """收入 总计 = 支出 总计 in the two-sided summaries (收入 | 支出)."""
+    totals: dict[int, dict[str, dict]] = defaultdict(dict)
     for f in records["fiscal_facts"]:
-        if keys[f["table_id"]] in ("income_expenditure_summary", "fiscal_appropriation_summary") and f["row_label"] == "总计":
-            if f["column"] in ("决算数", "合计"):
-                totals[f["table_id"]].setdefault(f["section"], f)
+        spec = catalog.BY_KEY[keys[f["table_id"]]]
+        if spec.sections[:2] == ("收入", "支出") and f["section"] in spec.sections and \
+                _GRAND_TOTAL.fullmatch(f["row_label"] or "") and f["column"] in _SIDE_TOTAL_COLUMNS:
+            totals[f["table_id"]].setdefault(f["section"], f)
     for table_id, sides in totals.items():
         if "收入" in sides and "支出" in sides:
             v.ran(table_id)
             income, spending = sides["收入"]["value"], sides["支出"]["value"]
             if not close(income or 0.0, spending or 0.0, 1):
-                v.warn("summary_sides", "收入总计 ≠ 支出总计", table_id, sides["支出"]["page"], "总计", "决算数", income, spending)
+                v.warn("summary_sides", "收入总计 ≠ 支出总计", table_id, sides["支出"]["page"], sides["支出"]["row_label"],
+                       sides["支出"]["column"], income, spending)
+
+
+_GRAND_TOTAL = re.compile(r"(收入|支出|收支)?总计")
+_SIDE_TOTAL_COLUMNS = ("决算数", "预算数", "合计")
 
 
 def check_performance(records, v) -> None:
