@@ -8,6 +8,7 @@ writes, next to this script:
     native/dept_a_2022.pdf, dept_b_2023.pdf, dept_c_2023.pdf   text-layer PDFs
     scanned/dept_a_2022_scan.pdf                                image-only variant (no text layer)
     mixed/dept_c_2023_mixed.pdf                                 pages 3, 8, 9, 12 scanned, the rest native
+    budget/data_bureau_2026.pdf                                 a 2026 部门预算 (make_budget_sample.py)
     <stem>.truth.json next to each PDF                          ground truth (see README.md)
 
 Everything is deterministic (fixed random seed, fixed PDF metadata, no timestamps): running it
@@ -416,7 +417,7 @@ class C:
 
 class Table:
     def __init__(self, key, title, unit, widths, rows, *, header_rows=0, size=7.5,
-                 pre=None, post=None, breaks=(), landscape=False, kind="fiscal"):
+                 pre=None, post=None, breaks=(), landscape=False, kind="fiscal", rules="full"):
         self.key, self.title, self.unit = key, title, unit
         self.widths = widths
         self.rows = rows  # list[list[C]]
@@ -427,6 +428,10 @@ class Table:
         self.breaks = set(breaks)  # body row indexes (absolute) that start a new page
         self.landscape = landscape
         self.kind = kind
+        # "full": every cell ruled (stroked lines); "columns": a partially ruled frame, column
+        # rules drawn as thin filled rectangles, horizontal ones only at the top, inside the
+        # header (under merged cells), under the header and at the bottom
+        self.rules = rules
         self.page_start = self.page_end = None
 
 
@@ -458,6 +463,7 @@ class Renderer:
         self.doc = pymupdf.open()
         self.writers: dict[int, pymupdf.TextWriter] = {}
         self.lines: dict[int, list] = {}
+        self.rects: dict[int, list] = {}  # rules drawn as filled rectangles
 
     # pages -----------------------------------------------------------------------------
     def new_page(self, landscape=False) -> int:
@@ -465,6 +471,7 @@ class Renderer:
         page = self.doc.new_page(width=w, height=h)
         self.writers[page.number] = pymupdf.TextWriter(page.rect)
         self.lines[page.number] = []
+        self.rects[page.number] = []
         return page.number
 
     def text(self, pno, x, y, s, size, align="l", width=None):
@@ -556,6 +563,9 @@ class Renderer:
         for r in range(nrows):
             segs.setdefault(row_page[r], []).append(r)
         for p, rows in segs.items():
+            if t.rules == "columns":
+                self._column_rules(t, p, rows, owner, xs, row_y, heights)
+                continue
             hl, vl = [], []
             for r in rows:
                 top, bot = row_y[r], row_y[r] + heights[r]
@@ -588,9 +598,33 @@ class Renderer:
         t.page_end = row_page[-1] + 1
         return pno, y
 
+    def _column_rules(self, t: Table, p, rows, owner, xs, row_y, heights, w=0.5):
+        """A partially ruled table's rules on one page: no rule between body rows."""
+        ncols = len(xs) - 1
+        top, bottom = row_y[rows[0]], row_y[rows[-1]] + heights[rows[-1]]
+        hl = [(top, xs[0], xs[-1]), (bottom, xs[0], xs[-1])]
+        head = [r for r in rows if r < t.header_rows]
+        if head and head[-1] != rows[-1]:
+            hl.append((row_y[head[-1]] + heights[head[-1]], xs[0], xs[-1]))
+        for r in head[1:]:
+            hl += [(row_y[r], xs[cc], xs[cc + 1]) for cc in range(ncols) if owner[r - 1][cc] != owner[r][cc]]
+        vl = []
+        for r in rows:
+            for cc in range(ncols + 1):
+                if cc in (0, ncols) or owner[r][cc - 1] != owner[r][cc]:
+                    vl.append((xs[cc], row_y[r], row_y[r] + heights[r]))
+        self.rects[p] += [(a, pos - w / 2, b, pos + w / 2) for pos, a, b in _merge(hl)]
+        self.rects[p] += [(pos - w / 2, a, pos + w / 2, b) for pos, a, b in _merge(vl)]
+
     def finish(self) -> bytes:
         for pno, tw in self.writers.items():
             page = self.doc[pno]
+            if self.rects[pno]:
+                shape = page.new_shape()
+                for rect in self.rects[pno]:
+                    shape.draw_rect(pymupdf.Rect(*rect))
+                shape.finish(color=None, fill=(0, 0, 0), width=0)
+                shape.commit()
             if self.lines[pno]:
                 shape = page.new_shape()
                 for kind, a, b, c in self.lines[pno]:
@@ -1323,6 +1357,13 @@ def main() -> int:
     write(HERE / "mixed" / name, data)
     write_truth(HERE / "mixed" / f"{MIXED_FROM}_mixed.truth.json",
                 {**truth, "filename": name, "scanned_pages": sorted(scanned)})
+    # the budget disclosure (部门预算), drawn with the renderer above
+    sys.modules.setdefault("make_samples", sys.modules[__name__])
+    import make_budget_sample
+
+    pdf, truth = make_budget_sample.build()
+    write(HERE / "budget" / truth["filename"], pdf)
+    write_truth(HERE / "budget" / f"{Path(truth['filename']).stem}.truth.json", truth)
     for p in sorted(HERE.rglob("*")):
         if p.is_file() and p.suffix in (".pdf", ".json"):
             print(f"{p.stat().st_size:>9}  {p.relative_to(HERE)}")

@@ -1,5 +1,7 @@
 """The generated samples against their ground truth (computed by the generator, not by us)."""
 import json
+import re
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -7,7 +9,9 @@ import pytest
 
 from conftest import SAMPLES
 from pipeline.cli import main
+from pipeline.extract import extract_pdf
 from pipeline.process import process_document
+from pipeline.validate import validate_document
 
 NATIVE = sorted((SAMPLES / "native").glob("*.pdf"))
 FACT_KEY = ("table_key", "section", "row_label", "subject_code", "column", "value", "unit", "page")
@@ -78,3 +82,77 @@ def test_mixed_document_yields_one_consistent_set_of_tables():
     assert ocr_pages == set(truth["scanned_pages"])
     assert as_counter(result.records["fiscal_facts"], FACT_KEY) == as_counter(truth["fiscal_facts"], FACT_KEY)
     assert not [f for f in result.records["quality_log"] if f["severity"] != "info"]
+
+
+# --- the budget sample (部门预算, samples/make_budget_sample.py) ------------------------------
+
+BUDGET = SAMPLES / "budget" / "data_bureau_2026.pdf"
+V2_KEY = FACT_KEY + ("is_total", "parent_code", "value_yuan")
+
+
+@pytest.fixture(scope="module")
+def budget():
+    return process_document(BUDGET), truth_of(BUDGET)
+
+
+def matched_share(truth_facts, facts, keys):
+    exp, got = as_counter(truth_facts, keys), as_counter(facts, keys)
+    return sum((exp & got).values()), sum(exp.values()), sum(got.values())
+
+
+def test_budget_sample_facts_match_ground_truth(budget):
+    result, truth = budget
+    matched, expected, produced = matched_share(truth["fiscal_facts"], result.records["fiscal_facts"], FACT_KEY)
+    assert expected > 300
+    assert matched / expected >= 0.995, f"{matched}/{expected} facts right"
+    assert produced - matched <= expected * 0.005, f"{produced - matched} facts the truth does not have"
+
+
+def test_budget_sample_v2_fact_fields_match_ground_truth(budget):
+    """is_total, parent_code and value_yuan (SPEC v2) of the facts, against the generator's."""
+    result, truth = budget
+    matched, expected, _ = matched_share(truth["fiscal_facts"], result.records["fiscal_facts"], V2_KEY)
+    assert matched / expected >= 0.995, f"{matched}/{expected} facts with their v2 fields right"
+
+
+def test_budget_sample_is_a_budget_with_its_tables_keyed(budget):
+    result, truth = budget
+    got = [(t["table_key"], t["page_start"], t["page_end"], t["unit"]) for t in result.records["tables"]]
+    assert got == [(t["table_key"], t["page_start"], t["page_end"], t["unit"]) for t in truth["tables"]]
+    doc = result.document
+    assert (doc["kind"], doc["department"], doc["year"], doc["pages"], doc["status"]) == (
+        "budget", truth["department"], truth["year"], truth["pages"], "done")
+
+
+# the amounts the sample's 预算说明 states (SPEC v2 narrative checks for budgets)
+STATED = ("收入预算", "支出预算", "“三公”经费预算数为", "机关运行经费预算为")
+
+
+def test_budget_sample_text_agrees_with_its_tables(budget):
+    """A consistent budget draws no warning; each amount its text states is checked (stated
+    differently, it draws exactly one `narrative` warning)."""
+    result, _ = budget
+    assert [(f["check"], f["message"]) for f in result.records["quality_log"] if f["severity"] != "info"] == []
+    text = "".join("".join(t.split()) for page in extract_pdf(BUDGET.read_bytes()).page_text for _, t in page.lines)
+
+    def warnings(narrative):
+        return [f.check for f in validate_document(result.records, [narrative]).findings if f.severity == "warning"]
+
+    assert warnings(text) == []
+    for phrase in STATED:
+        m = re.search(re.escape(phrase) + r"(\d[\d,]*\.\d{2})万元", text)
+        assert m, phrase
+        other = f"{float(m.group(1).replace(',', '')) + 1:,.2f}"
+        assert warnings(text[:m.start(1)] + other + text[m.end(1):]) == ["narrative"], phrase
+
+
+def test_budget_sample_is_what_the_generator_draws():
+    """The committed truth is the generator's (regenerate with `python samples/make_samples.py`)."""
+    pytest.importorskip("PIL")
+    sys.path.insert(0, str(SAMPLES))
+    try:
+        import make_budget_sample
+    finally:
+        sys.path.remove(str(SAMPLES))
+    _, truth = make_budget_sample.build()
+    assert truth == truth_of(BUDGET)
