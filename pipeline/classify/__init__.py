@@ -40,8 +40,9 @@ def _curve_count(page: pymupdf.Page) -> int:
     return sum(1 for path in page.get_drawings() for item in path["items"] if item[0] == "c")
 
 
-def classify_page(page: pymupdf.Page, page_no: int) -> PageDecision:
-    text = "".join(page.get_text("text").split())
+def classify_page(page: pymupdf.Page, page_no: int, textpage: pymupdf.TextPage | None = None) -> PageDecision:
+    """`textpage`: the page's text, when the caller has it already (extraction reads it too)."""
+    text = "".join(page.get_text("text", textpage=textpage).split())
     if text:
         bad = sum(_bad_char(ch) for ch in text)
         if bad / len(text) > GARBAGE_SHARE:

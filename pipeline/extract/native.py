@@ -60,7 +60,10 @@ def page_segments(page: pymupdf.Page):
     return lines, rects, visible
 
 
-def page_chars(page: pymupdf.Page):
+TEXT_FLAGS = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
+
+
+def page_chars(page: pymupdf.Page, textpage: pymupdf.TextPage | None = None):
     """(x0, x1, baseline_y, ref_y, size, char) for every character, derotated.
 
     `ref_y` sits a third of the font size above the baseline: inside the line box whatever the
@@ -72,7 +75,7 @@ def page_chars(page: pymupdf.Page):
     seen = set()
     starts = []  # index in `out` where each span's characters begin
     overprinted = False
-    raw = page.get_text("rawdict", flags=pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP)
+    raw = page.get_text("rawdict", flags=TEXT_FLAGS, textpage=textpage)
     for block in raw["blocks"]:
         for line in block.get("lines", ()):
             for span in line["spans"]:
@@ -304,7 +307,8 @@ def _add_text_grids(found: list[Grid], free, free_lines, grids: list[Grid], text
     return free, text_lines(free)
 
 
-def extract_page(page: pymupdf.Page, page_no: int) -> tuple[list[RawTable], PageText]:
+def extract_page(page: pymupdf.Page, page_no: int,
+                 textpage: pymupdf.TextPage | None = None) -> tuple[list[RawTable], PageText]:
     """Raw tables and the free text lines of one page.
 
     Ruled regions first; a band of a ruled grid that stacks several rows of figures without a
@@ -318,7 +322,7 @@ def extract_page(page: pymupdf.Page, page_no: int) -> tuple[list[RawTable], Page
     if lines or rects:
         grids, free_hs, seen = _ruled_grids(lines, rects, visible)
     grids.sort(key=lambda g: (g.bbox[1], g.bbox[0]))
-    chars = page_chars(page)
+    chars = page_chars(page, textpage)
     per_cell, free = _place(grids, chars)
     texts = [[assemble_text(chs) for chs in cell_chars] for cell_chars in per_cell]
     seen_ys = sorted(h.pos for h in seen[0]) if seen else []
