@@ -47,7 +47,10 @@ def test_titles_are_keyed_by_content(title, family, key):
 
 def test_a_neutral_title_takes_the_documents_family():
     assert catalog.key_table("收支总表", [], "budget").key == "budget_income_expenditure_summary"
-    assert catalog.key_table("收支总表", [], "final_account") is catalog.OTHER
+    assert catalog.key_table("收支总表", [], "final_account").key == "income_expenditure_summary"
+    # a document that names no family: the header's words decide
+    assert catalog.key_table("收支总表", ["项目", "预算数"], None).key == "budget_income_expenditure_summary"
+    assert catalog.key_table("收支总表", ["项目", "决算数"], None).key == "income_expenditure_summary"
     # a title that names its family wins over the document's
     assert catalog.key_table("收入支出决算总表", [], "budget").key == "income_expenditure_summary"
 

@@ -24,7 +24,7 @@ _SPENDING_LAYOUTS = (("合计", "基本支出", "人员经费", "公用经费", 
 TABLES: tuple[TableSpec, ...] = (
     TableSpec(
         "fiscal_appropriation_summary",
-        (r"财政拨款收入支出决算(总|汇总)表", r"财政拨款收支决算(总|汇总)表"),
+        (r"财政拨款收入支出(决算)?(总|汇总)表", r"财政拨款收支(决算)?(总|汇总)表"),
         name="财政拨款收入支出决算总表", family="final_account",
         sections=("收入", "支出"),
         columns=(*_FUNDS, ("合计", r"(合计|小计)$"), ("决算数", r"(决算数|金额|本年数)$")),
@@ -33,7 +33,8 @@ TABLES: tuple[TableSpec, ...] = (
     ),
     TableSpec(
         "income_expenditure_summary",
-        (r"收入支出决算(总|汇总)表", r"收支决算(总|汇总)表"),
+        # 决算 left out of a title (`收支总表`) in a document whose kind is 决算: the kind decides
+        (r"收入支出(决算)?(总|汇总)表", r"收支(决算)?(总|汇总)表"),
         name="收入支出决算总表", family="final_account",
         sections=("收入", "支出"),
         columns=(("决算数", r"(决算数|金额|本年数)$"),),
