@@ -18,7 +18,7 @@ from pipeline.extract import (MAX_PAGES, MAX_PIXELS, PDF_ERROR, DocumentError, P
                               mupdf_message)
 from pipeline.extract.context import document_identity
 from pipeline.model import DocumentOutputs, Finding, RawTable, TableView
-from pipeline.key import HEADING_LINES, key_tables
+from pipeline.key import heading_lines, key_tables
 from pipeline.realign import realign_table
 from pipeline.realign.performance import realign_performance
 from pipeline.stitch import stitch_continued_tables
@@ -140,7 +140,7 @@ def extract_tables(path: Path, data: bytes, options: Options, skip_pages: dict[i
         # a portal's HTML page saved as `.pdf` (mirrors and crawlers do this) is read as what it
         # is when it is a disclosure page; an error page under a PDF's name fails as before
         page = extract_text_dump(data, ".html")
-        if page.tables or catalog.heading_kind([text for pt in page.page_text for _, text in pt.lines[:HEADING_LINES]]):
+        if page.tables or catalog.heading_kind(heading_lines(page.page_text)):
             return page
         raise DocumentError("not a PDF (no %PDF- header): an HTML page without a table or a disclosure heading")
     limits = PageLimits(options.max_pages, options.max_pixels, skip_pages)
