@@ -33,10 +33,16 @@ TITLES = [
     ("政府采购支出表", "budget", "budget_government_procurement"),
     ("部门综合预算财政拨款上年结转资金支出表", None, "budget_carryover"),
     ("基本支出总表", "budget", "budget_basic_expenditure"),
+    ("一般公共预算财政拨款项目支出决算表", None, "general_budget_project_expenditure"),
+    ("机关运行经费支出决算表", None, "operating_costs"),
+    ("政府购买服务预算表", None, "budget_government_purchase_services"),
+    ("部门支出经济分类预算表", None, "budget_expenditure_economic"),
     # performance forms of both kinds
     ("政策和项目预算绩效目标表", None, "project_performance_targets"),
     ("2026年部门整体绩效目标表", None, "department_performance_targets"),
     ("项目支出绩效自评表", None, "project_performance"),
+    ("2023年度某某专项资金绩效自评表", None, "project_performance"),
+    ("部门整体绩效自评表", None, "department_performance"),
 ]
 
 

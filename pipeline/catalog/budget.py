@@ -166,6 +166,16 @@ TABLES: tuple[TableSpec, ...] = (
               columns=(*_SOURCES[:2], *_FUNDS, ("其他资金", r"其他资金$"), ("合计", r"(^|/)(合计|小计|总计)$"))),
     _coded("budget_carryover", (r"结转(结余)?(资金)?支出(预算)?表",), "财政拨款上年结转资金支出表",
            columns=(("合计", r"(合计|金额|预算数)$"),), identities=(), layouts=()),
+    # tables fewer provinces print, by the same columns
+    TableSpec("budget_government_purchase_services", (r"政府购买服务.*表",), name="政府购买服务预算表",
+              family="budget", columns=_SOURCES),
+    TableSpec("budget_asset_allocation", (r"资产配置.*表",), name="新增资产配置预算表", family="budget",
+              columns=_SOURCES),
+    TableSpec("budget_special_account", (r"财政专户管理资金.*表",), name="财政专户管理资金预算表", family="budget",
+              coded=True, columns=_SPENDING, identities=_SPENDING_IDENTITIES),
+    TableSpec("budget_nontax_revenue", (r"非税收入.*表",), name="非税收入预算表", family="budget", columns=_SOURCES),
+    _coded("budget_expenditure_economic", (r"支出经济分类.*表",), "部门支出经济分类预算表",
+           not_titles=(r"一般公共预算", r"基本支出")),
 )
 
 _AMOUNT = r"(?P<amount>\d[\d,]*(?:\.\d+)?)万元"

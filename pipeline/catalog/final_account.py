@@ -62,6 +62,17 @@ TABLES: tuple[TableSpec, ...] = (
         layouts=_SPENDING_LAYOUTS,
     ),
     TableSpec(
+        # 中央部门 template: 一般公共预算财政拨款项目支出决算表 (by function class, 项目支出 by economic column)
+        "general_budget_project_expenditure",
+        (r"一般公共预算财政拨款项目支出决算表",),
+        name="一般公共预算财政拨款项目支出决算表", family="final_account", coded=True,
+        columns=(("合计", r"(项目支出)?(合计|小计)$"),),
+    ),
+    TableSpec("government_procurement", (r"政府采购(支出)?(情况|决算)?表",), name="政府采购情况表",
+              family="final_account", columns=(("合计", r"(合计|总计|小计)$"),)),
+    TableSpec("operating_costs", (r"机关运行经费(支出)?(决算)?(情况)?表",), name="机关运行经费支出决算表",
+              family="final_account", coded=True, columns=(("合计", r"(机关运行经费(支出)?|合计|决算数|金额)$"),)),
+    TableSpec(
         "government_fund",
         (r"政府性基金预算财政拨款(收入)?支出决算表",),
         name="政府性基金预算财政拨款收入支出决算表", family="final_account", coded=True,

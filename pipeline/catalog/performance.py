@@ -7,8 +7,10 @@ import re
 from pipeline.catalog.spec import TableSpec
 
 TABLES: tuple[TableSpec, ...] = (
-    TableSpec("project_performance", (r"项目(支出)?绩效(目标)?自评(价)?(表|$)",), name="项目支出绩效自评表",
-              kind="performance", form="self_evaluation"),
+    # 项目支出绩效自评表, and a project's or fund's form under its own name (`某某专项资金绩效自评表`,
+    # `绩效自评结果表`)
+    TableSpec("project_performance", (r"项目(支出)?绩效(目标)?自评(价)?(表|$)", r"绩效(目标)?自评(价)?(结果|情况|得分)?表"),
+              name="项目支出绩效自评表", kind="performance", form="self_evaluation", not_titles=(r"整体",)),
     TableSpec("department_performance", (r"整体(支出)?(绩效)?(评价)?自评(价)?表",), name="部门整体支出绩效自评表",
               kind="performance", form="self_evaluation"),
     # 绩效目标表 published with budgets: targets of 项目支出, 专项经费, 专项资金总体, 政策和项目
