@@ -4,6 +4,7 @@ codes printed part by part, sub-columns, columns of two years, a total beside it
 from pipeline import catalog
 from pipeline.model import Cell, RawTable
 from pipeline.realign import realign_table
+from pipeline.validate import validate_document
 
 
 def ruled(rows: list[list[str | None]], title: str, unit: str = "万元") -> RawTable:
@@ -85,3 +86,20 @@ def test_words_and_counts_are_not_amounts():
         ["201", "06", "02", "多功能一体机", "1", "495,000.00", "更新"],
     ], "政府采购预算表", "budget")
     assert facts == {("", "多功能一体机", "2010602", "预算金额"): 495000}
+
+
+def test_a_column_the_catalog_cannot_place_stops_the_row_identities_not_the_facts():
+    def read(header, values):
+        raw = ruled([["科目编码", "科目名称", "合计", "基本支出", "项目支出", *header],
+                     ["201", "一般公共服务支出", "100.00", "60.00", "30.00", *values]], "支出总表")
+        facts, _, _ = realign_table(raw, catalog.key_table("支出总表", [], "budget"), 1)
+        records = {"fiscal_facts": facts, "tables": [], "perf_funds": [], "perf_indicators": [], "perf_projects": []}
+        return [f.check for f in validate_document(records, []).findings if f.severity == "warning"], facts
+
+    # a part the tree knows: 合计 = 基本支出 + 项目支出 + 上缴上级支出 holds
+    assert read(["上缴上级支出"], ["10.00"])[0] == []
+    # without it the identity is checked and fails
+    assert read([], [])[0] == ["row_identity"]
+    # a column no catalog entry names may be a part: no alarm, and its figure is still a fact
+    found, facts = read(["某省特有支出"], ["10.00"])
+    assert found == [] and {f["column"]: f["value"] for f in facts}["某省特有支出"] == 10

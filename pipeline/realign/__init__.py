@@ -21,12 +21,19 @@ from pipeline.realign.rows import join_split_numbers, realign_row
 _BUDGET_YEAR = re.compile(r"((?:19|20)\d{2})年度?(?=.*(?:预算|决算|执行|数))")
 
 
+# the same said in words: a block of `上年` (last year's) columns beside `当年` / `本年`
+_PRIOR_YEAR = re.compile(r"^上年(预算数?|数|决算数?)?$")
+_THIS_YEAR = re.compile(r"^(当年|本年)(预算数?|数)?$")
+
+
 def name_by_year(spec: TableSpec, path: list[str], latest: int | None) -> str:
     """The canonical name of a column whose header carries the table's latest year (`2026年预算数`
-    is 预算数); a column of an earlier year keeps its published header (`2025年预算数`)."""
+    is 预算数, so is `当年/预算数`); a column of an earlier year keeps its published header
+    (`2025年预算数`, `上年/合计`)."""
     years = [int(y) for p in path for y in _BUDGET_YEAR.findall(p)]
-    if latest is not None and any(y < latest for y in years):
+    if latest is not None and any(y < latest for y in years) or any(_PRIOR_YEAR.match(p) for p in path[:-1]):
         return "/".join(path)
+    path = [p for p in path if not _THIS_YEAR.match(p)] or path
     return catalog.canonical_column(spec, "/".join(_BUDGET_YEAR.sub("", p) or p for p in path))
 
 
