@@ -91,6 +91,8 @@ def test_sub_columns_map_to_canonical_names(key, path, name):
     (["西安市交通运输局2022年部门综合预算"], "budget"),
     (["包头市人民政府办公室关于印发包头市建筑垃圾污染环境防治工作规划的通知", "各旗、县、区人民政府"], None),
     (["济南市审计局政府信息公开申请表"], None),
+    (["某某局2023年度部门预算项目支出绩效自评报告"], "performance"),
+    (["2026年项目支出绩效目标表"], "performance"),
 ])
 def test_document_heading_names_its_kind(lines, kind):
     assert catalog.heading_kind(lines) == kind
@@ -100,6 +102,9 @@ def test_kind_follows_the_recognised_tables():
     assert catalog.disclosure_kind(["budget_income", "budget_expenditure", "other"], None) == "budget"
     assert catalog.disclosure_kind(["income", "expenditure", "three_public"], "budget") == "final_account"
     assert catalog.disclosure_kind(["project_performance"], None) == "performance"
+    assert catalog.disclosure_kind(["project_performance"], "performance") == "performance"
+    # a budget whose heading is a budget's keeps its kind when only its 绩效目标表 were read
+    assert catalog.disclosure_kind(["project_performance_targets"], "budget") == "budget"
     assert catalog.disclosure_kind(["other", "other"], None) == "other"
     assert catalog.disclosure_kind([], "budget") == "budget"
 

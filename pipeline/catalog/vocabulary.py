@@ -52,9 +52,13 @@ TITLE_NUMBER = re.compile(r"^(?:附?表\s*[\d一二三四五六七八九十]+(?:
 FUND_NAMES = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|部门预算(?=支出|经济)|预算单位|预算主管部门|社会保险基金预算")
 # The cover or heading of a disclosure: `某某局2024年度部门决算`, `2026年某某局部门预算`,
 # `市级单位预算`, `部门综合预算`, `预算公开`, `预算情况说明`
+# A self-evaluation report is a performance document even where its heading names the budget it
+# evaluates (`2023年度部门预算项目支出绩效自评报告`); targets on their own are one too.
 DISCLOSURE_HEADING = (
+    ("performance", re.compile(r"绩效(自评|评价)")),
     ("final_account", re.compile(r"(部门|单位|整体)决算|决算(公开|报告|情况说明)")),
     ("budget", re.compile(r"(部门|单位|综合)预算(?!执行)|预算(公开|信息公开|情况说明)")),
+    ("performance", re.compile(r"绩效目标")),
 )
 # Headings that say a document is something else: a notice about a disclosure, a form
 NOT_A_DISCLOSURE = re.compile(r"关于.{0,40}(通知|通报|意见|办法|决定|批复|函)|申请表|公告|公报|通告")
