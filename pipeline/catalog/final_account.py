@@ -21,6 +21,20 @@ _SPENDING_IDENTITIES = (Identity("合计", "合计", ("基本支出", "项目支
                         Identity("基本支出", "基本支出", ("人员经费", "公用经费")))
 _SPENDING_LAYOUTS = (("合计", "基本支出", "人员经费", "公用经费", "项目支出"), ("合计", "基本支出", "项目支出"))
 
+
+
+def _fund_table(key: str, title: str, name: str, total: str) -> TableSpec:
+    """政府性基金 and 国有资本经营 tables: carried over, received, spent (basic | project), carried on."""
+    return TableSpec(
+        key, (title,), name=name, family="final_account", coded=True,
+        columns=(*_CARRY, ("基本支出", r"基本支出$"), ("项目支出", r"项目支出$"), ("本年支出合计", total),
+                 ("本年收入", r"本年收入(合计)?$")),
+        identities=(Identity("本年支出合计", "本年支出合计", ("基本支出", "项目支出")),),
+        layouts=(("年初结转和结余", "本年收入", "本年支出合计", "基本支出", "项目支出", "年末结转和结余"),
+                 ("本年支出合计", "基本支出", "项目支出")),
+    )
+
+
 TABLES: tuple[TableSpec, ...] = (
     TableSpec(
         "fiscal_appropriation_summary",
@@ -72,36 +86,10 @@ TABLES: tuple[TableSpec, ...] = (
               family="final_account", columns=(("合计", r"(合计|总计|小计)$"),)),
     TableSpec("operating_costs", (r"机关运行经费(支出)?(决算)?(情况)?表",), name="机关运行经费支出决算表",
               family="final_account", coded=True, columns=(("合计", r"(机关运行经费(支出)?|合计|决算数|金额)$"),)),
-    TableSpec(
-        "government_fund",
-        (r"政府性基金预算财政拨款(收入)?支出决算表",),
-        name="政府性基金预算财政拨款收入支出决算表", family="final_account", coded=True,
-        columns=(
-            *_CARRY,
-            ("基本支出", r"基本支出$"),
-            ("项目支出", r"项目支出$"),
-            ("本年支出合计", r"本年支出(合计)?(/(小计|合计))?$"),
-            ("本年收入", r"本年收入(合计)?$"),
-        ),
-        identities=(Identity("本年支出合计", "本年支出合计", ("基本支出", "项目支出")),),
-        layouts=(("年初结转和结余", "本年收入", "本年支出合计", "基本支出", "项目支出", "年末结转和结余"),
-                 ("本年支出合计", "基本支出", "项目支出")),
-    ),
-    TableSpec(
-        "state_capital",
-        (r"国有资本经营预算财政拨款(收入)?支出决算表",),
-        name="国有资本经营预算财政拨款支出决算表", family="final_account", coded=True,
-        columns=(
-            *_CARRY,
-            ("基本支出", r"基本支出$"),
-            ("项目支出", r"项目支出$"),
-            ("本年支出合计", r"(本年支出(合计)?(/(小计|合计))?|^合计|^小计)$"),
-            ("本年收入", r"本年收入(合计)?$"),
-        ),
-        identities=(Identity("本年支出合计", "本年支出合计", ("基本支出", "项目支出")),),
-        layouts=(("年初结转和结余", "本年收入", "本年支出合计", "基本支出", "项目支出", "年末结转和结余"),
-                 ("本年支出合计", "基本支出", "项目支出")),
-    ),
+    _fund_table("government_fund", r"政府性基金预算财政拨款(收入)?支出决算表", "政府性基金预算财政拨款收入支出决算表",
+                r"本年支出(合计)?(/(小计|合计))?$"),
+    _fund_table("state_capital", r"国有资本经营预算财政拨款(收入)?支出决算表", "国有资本经营预算财政拨款支出决算表",
+                r"(本年支出(合计)?(/(小计|合计))?|^合计|^小计)$"),
     TableSpec(
         "three_public",
         # 财政拨款“三公”经费支出决算表, also with 会议费、培训费 (and their columns)
