@@ -16,7 +16,7 @@ from pathlib import Path
 from pipeline import catalog
 from pipeline.extract import (MAX_PAGES, MAX_PIXELS, PDF_ERROR, DocumentError, PageLimits, Progress, extract_pdf,
                               mupdf_message)
-from pipeline.extract.context import document_identity
+from pipeline.extract.identity import document_identity
 from pipeline.model import DocumentOutputs, Finding, RawTable, TableView
 from pipeline.key import heading_lines, key_tables
 from pipeline.realign import realign_table

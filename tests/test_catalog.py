@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from pipeline import catalog
-from pipeline.extract.context import organisation, read_title_and_unit
+from pipeline.extract.context import read_title_and_unit
+from pipeline.extract.identity import organisation
 from pipeline.model import RawTable
 
 TITLES = [

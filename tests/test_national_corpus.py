@@ -12,7 +12,6 @@ import json
 import re
 import sys
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
@@ -163,7 +162,6 @@ def test_non_disclosure_has_no_facts_or_prose_tables(records, name):
 
 def ruled(pdf, table: dict) -> bool:
     """The table's first region is (mostly) a grid the publisher ruled (verify_facts' reading)."""
-    import pymupdf
     from verify_facts import page_grids
 
     if not table.get("regions"):
