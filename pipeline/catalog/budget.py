@@ -8,6 +8,7 @@ Title patterns are searched in the compacted title; the family word 预算 is op
 keeps a pattern off its neighbours' titles (function vs economic classification, 基本支出)."""
 from __future__ import annotations
 
+from pipeline.catalog.narrative import BUDGET_WORDS, THREE_PUBLIC_ITEMS, stated
 from pipeline.catalog.spec import CrossCheck, DisclosureKind, Identity, NarrativeAmount, Pick, TableSpec
 
 _FUNDS = (
@@ -225,6 +226,15 @@ KIND = DisclosureKind(
                         _S("budget_three_public", "机关运行经费")),
         NarrativeAmount(rf"机关运行经费(?:财政拨款)?(?:支出)?预算(?:数|总额)?(?:为|是)?{_AMOUNT}",
                         _S("budget_operating_costs", "合计", label="(合计|总计)")),
+        # the 三公 items (every template prints them), 会议费 and 培训费 (some do)
+        *(NarrativeAmount(stated(words, BUDGET_WORDS), _S("budget_three_public", item), blank_is_finding=True)
+          for item, words in THREE_PUBLIC_ITEMS),
+        NarrativeAmount(stated(r"(?<!、)会议费", BUDGET_WORDS), _S("budget_three_public", "会议费")),
+        NarrativeAmount(stated(r"(?<!、)培训费", BUDGET_WORDS), _S("budget_three_public", "培训费")),
+        NarrativeAmount(stated(r"政府采购(?:支出)?预算(?:总额|金额)?", r"(?:为|是|共)?"),
+                        _S("budget_government_procurement", "合计", label="(合计|总计)")),
+        NarrativeAmount(stated(rf"{_SUBJECT}(?:其中[:：])?财政拨款收入", r"(?:预算)?(?:为|是)?"),
+                        _S("budget_income_expenditure_summary", "预算数", section="收入", label="财政拨款(收入)?")),
     ),
     topics=(
         ("budget_government_fund", rf"政府性基金预算(?:财政)?拨款(?:收入|支出)(?:预算)?(?:合计|共计|为)?{_AMOUNT}"),

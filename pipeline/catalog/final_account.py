@@ -2,6 +2,8 @@
 the checks across them and the amounts their explanatory text states."""
 from __future__ import annotations
 
+from pipeline.catalog.narrative import (FINAL_BUDGET_WORDS, FINAL_WORDS, THREE_PUBLIC_ITEMS, THREE_PUBLIC_TOTAL,
+                                        stated)
 from pipeline.catalog.spec import CrossCheck, DisclosureKind, Identity, NarrativeAmount, Pick, TableSpec
 
 _FUNDS = (
@@ -183,6 +185,19 @@ KIND = DisclosureKind(
                         Pick("income_expenditure_summary", "决算数", section="收入", label="本年收入合计")),
         NarrativeAmount(rf"(?<![\u4e00-\u9fff])本年支出合计{_AMOUNT}",
                         Pick("income_expenditure_summary", "决算数", section="支出", label="本年支出合计")),
+        # “三公”经费, in total and by item, as spent (决算数) and as budgeted (预算数)
+        NarrativeAmount(stated(THREE_PUBLIC_TOTAL, r"支出决算(?:数)?(?:为|是)?"),
+                        Pick("three_public", "合计", section="决算数"), blank_is_finding=True),
+        NarrativeAmount(stated(THREE_PUBLIC_TOTAL, FINAL_BUDGET_WORDS),
+                        Pick("three_public", "合计", section="预算数"), blank_is_finding=True),
+        *(NarrativeAmount(stated(words, FINAL_WORDS), Pick("three_public", item, section="决算数"), blank_is_finding=True)
+          for item, words in THREE_PUBLIC_ITEMS),
+        *(NarrativeAmount(stated(words, FINAL_BUDGET_WORDS), Pick("three_public", item, section="预算数"),
+                          blank_is_finding=True) for item, words in THREE_PUBLIC_ITEMS),
+        NarrativeAmount(stated(r"机关运行经费", r"(?:支出)?(?:决算)?(?:为|是)?"),
+                        Pick("operating_costs", "合计", label="(合计|总计)")),
+        NarrativeAmount(stated(r"政府采购(?:支出)?(?:总额|金额)?(?:[（(][^)）]{0,12}[)）])?", r"(?:为|是|共)?"),
+                        Pick("government_procurement", "合计", label="(合计|总计)")),
     ),
     topics=(
         ("government_fund", rf"政府性基金预算财政拨款(?:收入|支出)(?:合计|共计|为)?{_AMOUNT}"),

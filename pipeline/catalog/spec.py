@@ -78,10 +78,13 @@ class CrossCheck:
 @dataclass(frozen=True)
 class NarrativeAmount:
     """An amount the explanatory text states about a table: `pattern` holds a named group
-    `amount` (in 万元) and is searched in the compacted text; the fact it describes is `fact`."""
+    `amount` (in 万元) and is searched in the compacted text; the fact it describes is `fact`.
+    `blank_is_finding`: the cell is one every template of the table prints, so a blank cell
+    where the text states a non-zero amount is a finding (an optional column, 会议费 say, is not)."""
 
     pattern: str
     fact: Pick
+    blank_is_finding: bool = False
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,13 @@ from pipeline.realign.naming import figures_under_code_header, repair_names
 from pipeline.realign.rows import join_split_numbers, realign_row
 
 
-# a year in a figure's header: `2026年预算数` (the budget's year), `2025年预算数` (the year before)
-_BUDGET_YEAR = re.compile(r"((?:19|20)\d{2})年度?(?=.*(?:预算|决算|执行|数))")
+# a year in a figure's header: `2026年预算数` (the budget's year), `2025年预算数` (the year before),
+# or a block of columns headed by the year alone (`2021年` | `2022年` | `增减变化情况`)
+_BUDGET_YEAR = re.compile(r"((?:19|20)\d{2})年度?(?=.*(?:预算|决算|执行|数))|^((?:19|20)\d{2})年度?$")
+
+
+def years_in(cell: str) -> list[int]:
+    return [int(a or b) for a, b in _BUDGET_YEAR.findall(cell)]
 
 
 # the same said in words: a block of `上年` (last year's) columns beside `当年` / `本年`
@@ -30,7 +35,7 @@ def name_by_year(spec: TableSpec, path: list[str], latest: int | None) -> str:
     """The canonical name of a column whose header carries the table's latest year (`2026年预算数`
     is 预算数, so is `当年/预算数`); a column of an earlier year keeps its published header
     (`2025年预算数`, `上年/合计`)."""
-    years = [int(y) for p in path for y in _BUDGET_YEAR.findall(p)]
+    years = [y for p in path for y in years_in(p)]
     if latest is not None and any(y < latest for y in years) or any(_PRIOR_YEAR.match(p) for p in path[:-1]):
         return "/".join(path)
     path = [p for p in path if not _THIS_YEAR.match(p)] or path
@@ -65,7 +70,7 @@ def name_columns(spec: TableSpec, columns: list[Column]) -> list[str]:
     """Canonical name and section of each column. Twin tables name their halves in the top
     header row; when a converter spread that row over other columns (`支出` printed right of
     its half), the section words, in order, go to the column groups, in order."""
-    latest = max((int(y) for c in columns for p in c.path for y in _BUDGET_YEAR.findall(p)), default=None)
+    latest = max((y for c in columns for p in c.path for y in years_in(p)), default=None)
     for col in columns:
         rest = [p for p in col.path if catalog.section_of(spec, p) is None]
         hits = [section for p in col.path if (section := catalog.section_of(spec, p))]

@@ -66,15 +66,33 @@ def check_narrative(records, narrative: list[str], v) -> None:
             m = re.search(amount.pattern, text)
             facts = pick(records, amount.fact) if m else []
             stated = parse_number(m.group("amount")) if m else None
-            if not facts or stated is None:
+            if stated is None:
+                continue
+            if not facts:
+                stated_over_blank(records, amount, m.group(0), stated, v)
                 continue
             fact = facts[0]
             v.ran(fact["table_id"])
-            # a label pattern may select several totals (收入总计, 本年收入合计): the text names one
-            if all(abs(stated - in_wan(units, f)) > stated_tolerance(m.group("amount")) for f in facts):
+            # a label pattern may select several totals (收入总计, 本年收入合计): the text names one;
+            # without one, the text speaks of the table's first row (its total)
+            candidates = facts if amount.fact.label else facts[:1]
+            if all(abs(stated - in_wan(units, f)) > stated_tolerance(m.group("amount")) for f in candidates):
                 v.warn("narrative", f"the text states {m.group(0)}", fact["table_id"], fact["page"], fact["row_label"],
                        fact["column"], stated, fact["value"])
     check_project_narrative(records, text, v)
+
+
+def stated_over_blank(records, amount, phrase: str, stated: float, v) -> None:
+    """The text gives an amount for a cell every template of the table prints, and the table
+    leaves it blank: one of the two is wrong."""
+    tables = [t for t in records["tables"] if t["table_key"] == amount.fact.table_key]
+    if not amount.blank_is_finding or not tables:
+        return
+    table = tables[0]
+    v.ran(table["table_id"])
+    if stated:
+        v.warn("narrative", f"the text states {phrase}; the table leaves {amount.fact.column} blank", table["table_id"],
+               table["page_start"], amount.fact.label, amount.fact.column, stated, None)
 
 
 def check_project_narrative(records, text: str, v) -> None:
