@@ -5,7 +5,8 @@ table of its page, the previous table is the last of the page before, both have 
 columns (same count, edges within a tolerance of the table width), and either no title stands
 above it or it repeats the previous table's title over a repeated header (Shenzhen and Yantai
 print `表1 收支总表` on every page of it) — unless the previous table already ended on its
-totals row, or the title is a performance form's (each form is a table of its own)."""
+totals row, or the title is a performance form's (each form is a table of its own). A performance
+form continued on the next page is joined whatever its grid (`continues_form`)."""
 from __future__ import annotations
 
 import re
@@ -82,17 +83,49 @@ def is_form(table: RawTable) -> bool:
 
 
 def starts_a_form(table: RawTable) -> bool:
-    """Its first rows name a project or department (项目名称 | …): a form of its own."""
+    """Its first rows name a project or department (项目名称 | …), or a caption above it does
+    (`单位名称：某某局`): a form of its own."""
     keys = [pattern for field, pattern in catalog.PERF_KEYS
             if field in ("project_name", "department", "competent_department")]
-    return any(re.fullmatch(p, clean_text(t)) for row in table.grid()[:2] for t in row for p in keys)
+    in_rows = any(re.fullmatch(p, clean_text(t)) for row in table.grid()[:2] for t in row for p in keys)
+    captions = [clean_text(line) for line in table.context]
+    return in_rows or any(re.match(f"(?:{p})[:：].", line) for line in captions for p in keys)
+
+
+_CONTINUED = re.compile(r"^[（(]?续表?\d*[)）]?$|[（(]续表?[)）]$")
+
+
+def heads_a_continuation(prev: RawTable, table: RawTable) -> bool:
+    """No heading, `续表`, or the form's own title printed again at the top of each page
+    (Yantai's 政策和项目预算绩效目标表): nothing that names another table."""
+    if not has_heading(table):
+        return True
+    title = clean_text(table.title)
+    if _CONTINUED.search(title):
+        return True
+    spec, prev_spec = catalog.match_title(title), catalog.match_title(prev.title or "")
+    return spec is not None and prev_spec is not None and spec.key == prev_spec.key
 
 
 def continues_form(prev: RawTable, table: RawTable, first_on_page: bool) -> bool:
     """The rest of a performance form on the next page, ruled anew (other columns): forms are
-    read as token rows, not by column, so the rows join whatever their grid."""
-    return (table.source != "text" and first_on_page and not has_heading(table) and is_form(prev)
+    read as token rows, so the rows join whatever their grid. A page that opens with its own
+    项目名称 / 部门（单位）名称 row is a new form, whatever its heading."""
+    return (table.source != "text" and first_on_page and is_form(prev) and heads_a_continuation(prev, table)
             and (prev.page_end or prev.page) == table.page - 1 and not starts_a_form(table))
+
+
+def onto_columns(head: RawTable, tail: RawTable) -> None:
+    """A form continued on a page ruled anew: the tail's cells moved onto the head's columns
+    by where they stand, so that a column keeps its meaning across the page break."""
+    edges = head.col_edges
+    if same_columns(head, tail) or len(edges) != head.n_cols + 1 or not all(c.bbox for c in tail.cells):
+        return
+    for c in tail.cells:
+        first = min(range(head.n_cols), key=lambda k: abs(edges[k] - c.bbox[0]))
+        last = min(range(head.n_cols), key=lambda k: abs(edges[k + 1] - c.bbox[2]))
+        c.col, c.col_span = first, max(1, last - first + 1)
+    tail.n_cols, tail.col_edges = head.n_cols, list(edges)
 
 
 def continues(prev: RawTable, table: RawTable, first_on_page: bool) -> bool:
@@ -113,6 +146,8 @@ def stitch_continued_tables(tables: list[RawTable]) -> list[RawTable]:
     for i, table in enumerate(tables):
         first_on_page = i == 0 or tables[i - 1].page != table.page
         if out and continues(out[-1], table, first_on_page):
+            if continues_form(out[-1], table, first_on_page):
+                onto_columns(out[-1], table)
             append_rows(out[-1], table)
             continue
         out.append(table)

@@ -123,9 +123,14 @@ def check_project_narrative(records, text: str, v) -> None:
 
 def check_units(records, v) -> None:
     """A project's amounts a hundred times and more above the document's other projects, in a
-    万元 table, were most likely printed in 元."""
+    万元 table, were most likely printed in 元. Self-evaluations of projects only: a department's
+    total, or a budget's targets for projects of every size, are no project like the others."""
+    evaluated = {(p["table_id"], p["project_name"]) for p in records["perf_projects"]
+                 if p.get("scope") == "project" and p.get("form") != "targets"}
     firsts = {}
     for f in records["perf_funds"]:
+        if (f["table_id"], f["project_name"]) not in evaluated:
+            continue
         amount = f["budget_full_year"] or f["budget_initial"] or f["executed"]
         if amount and f["table_id"] not in firsts:
             firsts[f["table_id"]] = (amount * UNIT_FACTOR.get(f.get("unit") or "万元", 1.0), f)

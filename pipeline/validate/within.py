@@ -148,13 +148,13 @@ def check_performance(records, v) -> None:
         _score_within_weight(v, f, f["funding_source"])
     for f in records["perf_indicators"]:
         _score_within_weight(v, f, f["indicator"])
-    scores = defaultdict(float)
+    scores = defaultdict(float)  # per form: a table may hold several (table_id, project_name)
     for f in records["perf_indicators"] + records["perf_funds"]:
-        scores[f["table_id"]] += f["score"] or 0.0
+        scores[(f["table_id"], f["project_name"])] += f["score"] or 0.0
     for p in records["perf_projects"]:
         if p["total_score"] is not None and p.get("_other_scores") is not None:
             v.ran(p["table_id"])
-            expected = round(scores[p["table_id"]] + p["_other_scores"], 6)
+            expected = round(scores[(p["table_id"], p["project_name"])] + p["_other_scores"], 6)
             if not close(expected, p["total_score"], 3):
                 v.warn("total_score", "总分 ≠ Σ 得分", p["table_id"], p["page"], p["project_name"], "total_score",
                        expected, p["total_score"])
