@@ -8,13 +8,13 @@ from __future__ import annotations
 import re
 
 from pipeline import catalog
-from pipeline.catalog import TableSpec
+from pipeline.catalog import TableSpec, subjects
 from pipeline.model import Finding, RawTable
 from pipeline.numbers import as_json_number, clean_text, is_null_marker, parse_number
 from pipeline.realign.header import Column
 
 # a classification code printed before its name in one cell (`2010301行政运行`); not a year
-# (`2026年度…`, `2025年`) nor a serial number
+# (`2026年度…`, `2025年`) nor a serial number, and only a code the classification has
 _CODE_AND_LABEL = re.compile(r"^(\d{3}|\d{5}|\d{7})(?![\d年])\s*([^\d、.，,].*)$")
 # enumerator depth: 一、 > （一） > 1. / 1、 > （1）
 _ENUMERATOR_LEVELS = (
@@ -91,10 +91,13 @@ def row_facts(spec: TableSpec, raw: RawTable, table_id: int, r: int, cells: list
     label = row_label(names, group)
     if code is None and not any(c.role == "code" for c in group):
         m = _CODE_AND_LABEL.match(label)
-        if m:  # code and name printed in one cell
+        if m and subjects.is_known(m.group(1)):  # code and name in one cell (`95128助老服务热线` is a name)
             code, label = m.group(1), clean_text(m.group(2))
     level = enumerator_level(label) if label else None
     label = catalog.strip_enumerator(label) if label else label
+    repaired = repair_ocr_label(spec, raw, table_id, r, label, code) if raw.source == "ocr" and label else None
+    if repaired:
+        label = repaired.row_label
     out = []
     for col in group:
         if col.role != "value":
@@ -117,7 +120,25 @@ def row_facts(spec: TableSpec, raw: RawTable, table_id: int, r: int, cells: list
             "subject_code": code, "column": col.name or "", "value": as_json_number(value), "unit": raw.unit,
             "page": raw.page_of_row(r), "row_index": r, "_level": level,
         })
+    if repaired and out:
+        findings.append(repaired)
     return out
+
+
+def repair_ocr_label(spec: TableSpec, raw: RawTable, table_id: int, r: int, label: str,
+                     code: str | None) -> Finding | None:
+    """An OCR-read label a few edits from the name its code (or, without a code, its table's row
+    vocabulary) gives is that name (`、一般公共预算财政拨款收入`, `·般公共服务支出`): replaced, and
+    the repair logged with the label as read and as corrected (`catalog.subjects`). Native and
+    text labels are never touched (the caller reads OCR tables only). Returns the repair's finding
+    (its `row_label` the corrected label, `expected` / `actual` the label as corrected / as read),
+    or None."""
+    fixed = subjects.repair_ocr_label(label, code, spec.key)
+    if fixed is None or fixed == label:
+        return None
+    towards = f"the name of subject {code}" if code else f"a row name of {spec.key}"
+    return Finding("info", "realign", f"OCR label {label!r} corrected to {fixed!r} ({towards})",
+                   raw.page_of_row(r), table_id, fixed, None, fixed, label)
 
 
 def annotate_facts(facts: list[dict]) -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pipeline.model import Finding
 from pipeline.validate.across import check_across_tables
 from pipeline.validate.narrative import check_completeness, check_narrative, check_units
+from pipeline.validate.subjects import check_subjects
 from pipeline.validate.within import check_within_tables
 
 
@@ -41,6 +42,7 @@ def validate_document(records: dict[str, list[dict]], narrative: list[str]) -> V
     check_completeness(records, narrative, v)
     check_narrative(records, narrative, v)
     check_units(records, v)
+    check_subjects(records, v)
     return v
 
 
