@@ -46,6 +46,10 @@ def add_limit_arguments(cmd: argparse.ArgumentParser) -> None:
     """What one document may cost (pipeline.workers enforces the time and memory limits)."""
     defaults = Options()
     cmd.add_argument("--ocr-engine", default=None, help="rapidocr (default), paddleocr, or module:factory")
+    cmd.add_argument("--ocr-model-dir", default=None, metavar="DIR",
+                     help="the OCR engine's models from this folder, offline: for paddleocr a folder holding a det "
+                          "and a rec model folder (each with its inference.yml) or bare ONNX files; for rapidocr "
+                          "ONNX files named like its wheel's (default: the models inside the rapidocr wheel)")
     cmd.add_argument("--page-timeout", type=float, default=defaults.page_timeout,
                      help=f"seconds a page (or a later stage) may take before it is abandoned (default {defaults.page_timeout:g})")
     cmd.add_argument("--max-pages", type=int, default=defaults.max_pages,
@@ -59,6 +63,8 @@ def add_limit_arguments(cmd: argparse.ArgumentParser) -> None:
 def check_limits(parser: argparse.ArgumentParser, args) -> None:
     if args.max_pages < 1 or args.page_timeout <= 0 or args.max_pixels < 1 or args.max_memory < 1:
         parser.error("--max-pages, --page-timeout, --max-pixels and --max-memory must be positive")
+    if getattr(args, "ocr_model_dir", None) and not Path(args.ocr_model_dir).is_dir():
+        parser.error(f"--ocr-model-dir {args.ocr_model_dir}: no such folder")
 
 
 def limits_of(options: Options) -> dict:
@@ -66,9 +72,20 @@ def limits_of(options: Options) -> dict:
     return {k: v for k, v in asdict(options).items() if k not in ("ocr", "extractor", "password")}
 
 
+def ocr_engine_of(args) -> str | None:
+    """--ocr-engine with --ocr-model-dir as one string (`paddleocr@/models`), which the options
+    carry to worker processes and flows."""
+    model_dir = getattr(args, "ocr_model_dir", None)
+    if not model_dir:
+        return args.ocr_engine
+    from pipeline.ocr.engines import engine_spec
+
+    return engine_spec(args.ocr_engine, str(Path(model_dir).resolve()))
+
+
 def options_from(args) -> Options:
     return Options(ocr=args.ocr, extractor=getattr(args, "extractor", "native"), password=getattr(args, "password", None),
-                   ocr_engine=args.ocr_engine, max_pages=args.max_pages, max_pixels=args.max_pixels,
+                   ocr_engine=ocr_engine_of(args), max_pages=args.max_pages, max_pixels=args.max_pixels,
                    page_timeout=args.page_timeout, max_memory_mb=args.max_memory)
 
 

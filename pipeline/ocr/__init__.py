@@ -2,7 +2,11 @@
 
 Entry point: `extract_page_ocr(page, page_no, engine=None) -> (list[RawTable], PageText)`.
 
-1. Render the page (displayed orientation) in grayscale at `DPI`.
+1. Render the page (displayed orientation) in grayscale at `DPI`. A page stored on its side
+   or upside down with no /Rotate (common in scans) is turned upright: `text_turn` guesses
+   90° from the direction of the text lines (a few ms), and the recogniser's confidence on
+   the longest lines settles the rest (`_read_upright`: an upright page reads with
+   confidence and costs nothing more; a doubtful one is read turned over, or on its side).
 2. Deskew: the angle of the long horizontal rulings (a line fit per ruling, length-weighted
    median); on a page without rulings, the angle whose row projection of the ink is sharpest.
    The image is rotated back; every coordinate handed on is in this upright frame, scaled to
@@ -10,9 +14,13 @@ Entry point: `extract_page_ocr(page, page_no, engine=None) -> (list[RawTable], P
 3. Rulings: morphological opening of the ink with long horizontal / vertical kernels, a short
    closing to repair breaks, connected components → segments in points → the native path's
    `split_orientation` / `group_regions` / `build_grid`, so merged cells get the same spans.
-4. Cells: the ruling pixels are erased; each cell's ink is cut into text lines by its row
-   profile, and the line crops of the whole page go to the engine's recogniser in batches.
-   Every crop lies inside one cell, so no text line can straddle a column border.
+4. Cells: the text ink is the dark pixels plus the faint strokes a black-hat finds against
+   their paper (`faint_ink`: the hairline of 一 / 二 / 十 on a pale copy lies above the ink
+   threshold); ruling pixels are erased only along the grid's cell edges (a flat stroke
+   inside a cell — 一 in a large font, ——, 十's bar — is never taken for a ruling). Each
+   cell's ink is cut into text lines by its row profile, and the line crops of the whole
+   page go to the engine's recogniser in batches. Every crop lies inside one cell, so no
+   text line can straddle a column border.
 5. Suspect cells (a low character score, or a number column cell that does not read as a
    number) are re-rendered at `REREAD_DPI` from the PDF, deskewed by the same angle, and read
    again; the better reading is kept.
@@ -23,7 +31,8 @@ Entry point: `extract_page_ocr(page, page_no, engine=None) -> (list[RawTable], P
 Coordinates: cell and table boxes, `col_edges` and page-text y are PDF points in the page's
 displayed orientation (as in the native path), in the deskewed frame (the scan turned upright
 about the page centre: within ±1° of the image as stored, which keeps titles and tables in
-one consistent frame).
+one consistent frame). A page turned upright by 90° or 270° has its width and height swapped
+in that frame.
 """
 from __future__ import annotations
 
@@ -40,7 +49,9 @@ import pymupdf
 from pipeline.extract import OCR_DPI
 from pipeline.extract.geometry import Grid, build_grid, group_regions, split_orientation
 from pipeline.model import Cell, PageText, RawTable
-from pipeline.ocr.engines import EngineUnavailable, LineRead, OcrEngine, PaddleOcrEngine, RapidOcrEngine, TextBox, make_engine
+from pipeline.ocr.engines import (
+    ENGINES, EngineUnavailable, LineRead, OcrEngine, PaddleOcrEngine, RapidOcrEngine, TextBox, engine_spec, make_engine,
+)
 
 DPI = OCR_DPI  # one resolution, also behind the pixel cap of pipeline.extract
 REREAD_DPI = 400
@@ -51,6 +62,19 @@ RULE_MIN = 0.2  # inch: shortest run of ink taken for a ruling (40 px at 200 dpi
 REPAIR = 0.05  # inch: breaks in a ruling bridged by closing (10 px)
 LOW_CHAR_SCORE = 0.80  # a cell holding a character read below this is read again
 LOW_LINE_SCORE = 0.90  # ... or a line whose mean score is below this
+FAINT_CONTRAST = 40  # a pixel this much darker than the paper around it is ink (a pale hairline)
+FAINT_KERNEL = 0.035  # inch: wider than a text stroke (7 px at 200 dpi)
+RULE_BAND = 0.02  # inch: a ruling lies within this of its cell edge (4 px at 200 dpi)
+RULE_RIM = 1  # px: the blurred rim of a ruling erased with it
+TURN_DPI = 100  # the page's text direction is judged at this resolution
+TURN_GAP = 0.5  # gaps closed along a line, in ink pieces (the median connected component)
+TURN_RUN = 2.5  # a run this many pieces long along an axis is a piece of text line
+TURN_MIN_RUNS = 200  # pixels (at TURN_DPI) of vertical runs before a page is taken as on its side
+TURN_RATIO = 2.5  # ... and this many times the horizontal ones
+FLIP_TRUST = 0.95  # mean score of the longest lines read at or above which a page is upright
+TURN_DOUBT = 0.8  # below this (and no better turned over) a page read as upright is tried on its side
+FLIP_SAMPLE = 8  # lines read turned over when it is below
+FLIP_MARGIN = 0.1  # the turned-over reading must score this much better to turn the page
 
 _default: OcrEngine | None = None  # set_engine's choice; else the RapidOCR engine
 _by_name: dict[str, OcrEngine] = {}
@@ -60,7 +84,8 @@ _threads: int | None = None  # use_threads's count; else JUESUAN_THREADS; else o
 
 def get_engine(name: str | None = None) -> OcrEngine:
     """The process's OCR engine (or the one `name` makes: `rapidocr`, `paddleocr`, or a
-    `module:factory` of your own), built on first use and kept: model load is costly."""
+    `module:factory` of your own; `name@folder` with its models from that folder), built on
+    first use and kept: model load is costly."""
     global _default
     if name is None and _default is not None:
         return _default
@@ -68,8 +93,10 @@ def get_engine(name: str | None = None) -> OcrEngine:
     with _engine_lock:
         if key not in _by_name:
             threads = _threads or int(os.environ.get("JUESUAN_THREADS", "0")) or None
-            # RapidOCR takes the count when built (its sessions are made then); others are told
-            engine = make_engine(key, threads=threads) if key == "rapidocr" else make_engine(key)
+            # the built-in engines take the count when built (their sessions are made then);
+            # an engine of your own (module:factory) is told
+            builtin = key.partition("@")[0].lower() in ENGINES
+            engine = make_engine(key, threads=threads) if builtin else make_engine(key)
             if threads:
                 engine.set_threads(threads)
             _by_name[key] = engine
@@ -172,6 +199,80 @@ def deskew(gray: np.ndarray, angle: float) -> np.ndarray:
 
 
 # ------------------------------------------------------------------------------------------
+# pages stored turned (90°, 180°, 270° with no /Rotate)
+# ------------------------------------------------------------------------------------------
+
+_CV_TURN = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
+
+
+def turn_image(gray: np.ndarray, turn: int) -> np.ndarray:
+    """The image turned clockwise by `turn` (0, 90, 180, 270) degrees."""
+    return cv2.rotate(gray, _CV_TURN[turn]) if turn % 360 else gray
+
+
+def turn_matrix(turn: int, width: int, height: int) -> np.ndarray:
+    """3×3 affine of `turn_image` on pixel-corner coordinates of a `width`×`height` image."""
+    turn %= 360
+    if turn == 90:
+        return np.array([[0.0, -1, height], [1, 0, 0], [0, 0, 1]])
+    if turn == 180:
+        return np.array([[-1.0, 0, width], [0, -1, height], [0, 0, 1]])
+    if turn == 270:
+        return np.array([[0.0, 1, 0], [-1, 0, width], [0, 0, 1]])
+    return np.eye(3)
+
+
+def frame_matrix(turn: int, angle: float, upright_shape) -> np.ndarray:
+    """2×3 affine from the page as rendered (displayed orientation) to the upright frame the
+    OCR path works in: turned by `turn`, then deskewed by `angle` about the turned image's
+    centre. `upright_shape` is (height, width) of the upright image."""
+    h, w = upright_shape
+    w0, h0 = (h, w) if turn % 180 else (w, h)  # the rendering's own width and height
+    deskew_m = np.vstack([rotation_matrix(angle, w, h) if abs(angle) >= 0.02 else np.eye(3)[:2], [0, 0, 1]])
+    return (deskew_m @ turn_matrix(turn, w0, h0))[:2]
+
+
+def text_turn(ink: np.ndarray, rulings: Rulings, dpi: int = DPI) -> int:
+    """90 when the page's text lines seem to run top to bottom (a page stored on its side),
+    else 0: a cheap first guess (a few milliseconds) that the recogniser confirms
+    (`extract_page_ocr` keeps the reading it is surest of).
+
+    Rulings out, the ink is reduced to `TURN_DPI`; the size of its pieces (the median
+    connected component: a character or a part of one) sets the scale. Closing gaps of
+    `TURN_GAP` pieces along an axis joins the characters of a line, and runs of `TURN_RUN`
+    pieces along that axis that only the closing made are pieces of text line (a long stroke
+    of a large character is long without closing and does not count). Upright text gives
+    such runs across and next to none down (lines lie further apart than characters); a
+    page on its side the reverse. `ink`: a mask of the text ink with its faint strokes
+    (`text_ink`; on a pale copy the dark pixels alone are the heavy vertical strokes of a
+    Song face, which line up down the page)."""
+    f = max(1, int(round(dpi / TURN_DPI)))
+    lines = cv2.dilate(cv2.bitwise_or(rulings.horizontal, rulings.vertical), np.ones((5, 5), np.uint8))
+    text = cv2.bitwise_and(ink * np.uint8(255 // max(1, int(ink.max()))), cv2.bitwise_not(lines))
+    h, w = text.shape
+    hs, ws = max(1, h // f), max(1, w // f)
+    # an exact f× reduction (f×f blocks averaged: cheaper than INTER_AREA at any size)
+    small = (cv2.resize(text[:hs * f, :ws * f], (ws, hs), interpolation=cv2.INTER_LINEAR if f == 2 else cv2.INTER_AREA) > 40)
+    small = small.astype(np.uint8)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(small, connectivity=8)
+    sizes = np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT])
+    sizes = sizes[sizes >= 3]
+    if len(sizes) < 8:
+        return 0
+    piece = float(np.median(sizes))
+    gap = max(2, int(TURN_GAP * piece + 0.5))
+    run = max(6, int(TURN_RUN * piece + 0.5))
+    along = {}
+    for axis, close_k, open_k in (("h", (gap, 1), (run, 1)), ("v", (1, gap), (1, run))):
+        k = cv2.getStructuringElement(cv2.MORPH_RECT, open_k)
+        closed = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, close_k))
+        along[axis] = int(cv2.morphologyEx(closed, cv2.MORPH_OPEN, k).sum()) - int(cv2.morphologyEx(small, cv2.MORPH_OPEN, k).sum())
+    if along["v"] >= TURN_MIN_RUNS and along["v"] > TURN_RATIO * max(along["h"], 0):
+        return 90
+    return 0
+
+
+# ------------------------------------------------------------------------------------------
 # rulings → grids
 # ------------------------------------------------------------------------------------------
 
@@ -238,19 +339,67 @@ def find_grids(lines) -> list[Grid]:
 # ------------------------------------------------------------------------------------------
 
 
-def clean_ink(gray: np.ndarray, rulings: Rulings | None, table_px=()) -> np.ndarray:
-    """Ink mask (uint8 0/1) with the rulings inside tables erased and isolated specks
-    dropped; the ruling pixels are whitened in `gray` too (in place), so that line crops carry
-    no border. Outside tables nothing is erased: the strokes of a large title are as long as
-    a ruling."""
-    ink = (gray < INK).astype(np.uint8)
-    if rulings is not None and table_px:
-        inside = np.zeros_like(ink, dtype=bool)
-        pad = 4
-        for x0, y0, x1, y1 in table_px:
-            inside[max(0, y0 - pad):y1 + pad, max(0, x0 - pad):x1 + pad] = True
-        lines = cv2.dilate(cv2.bitwise_or(rulings.horizontal, rulings.vertical), np.ones((3, 3), np.uint8)) > 0
-        lines &= inside
+def faint_ink(gray: np.ndarray, dpi: int = DPI) -> np.ndarray:
+    """Thin strokes paler than `INK` (bool mask): pixels `FAINT_CONTRAST` darker than the
+    brightest pixel around them. On a pale or blurred copy the hairline of 一, 二, 十, the
+    tail of a comma or the thin sweep of 入 lies at gray 165-210, below the ink threshold;
+    a black-hat (closing minus image) with a kernel wider than a stroke finds them against
+    the paper around them, whatever the paper's own gray (a shaded header is no ink)."""
+    k = max(3, int(round(FAINT_KERNEL * dpi)) | 1)
+    hat = cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    return hat >= FAINT_CONTRAST
+
+
+def text_ink(gray: np.ndarray, dpi: int = DPI) -> np.ndarray:
+    """Ink mask (uint8 0/1) of text: the dark pixels and the faint strokes."""
+    return ((gray < INK) | faint_ink(gray, dpi)).astype(np.uint8)
+
+
+def grid_line_mask(grids: list[Grid], zoom: float, shape, dpi: int) -> tuple[np.ndarray, np.ndarray]:
+    """Bands (bool masks, horizontal and vertical) along the edges of every cell of the
+    grids: where the page's rulings run. A ruling is only erased inside these bands, so a
+    long stroke inside a cell (一 in a large font, ——, an underline) stays."""
+    h_img, w_img = shape
+    half = max(2, int(round(RULE_BAND * dpi)))
+    hband = np.zeros(shape, dtype=bool)
+    vband = np.zeros(shape, dtype=bool)
+    for grid in grids:
+        for r, c, rs, cs in grid.cells:
+            x0, x1 = int(math.floor(grid.xs[c] * zoom)), int(math.ceil(grid.xs[c + cs] * zoom))
+            y0, y1 = int(math.floor(grid.ys[r] * zoom)), int(math.ceil(grid.ys[r + rs] * zoom))
+            for y in (y0, y1):
+                hband[max(0, y - half):min(h_img, y + half + 1), max(0, x0 - half):min(w_img, x1 + half + 1)] = True
+            for x in (x0, x1):
+                vband[max(0, y0 - half):min(h_img, y1 + half + 1), max(0, x - half):min(w_img, x + half + 1)] = True
+    return hband, vband
+
+
+def clean_ink(gray: np.ndarray, rulings: Rulings | None, table_px=(), grids: list[Grid] | None = None,
+              dpi: int = DPI, ink: np.ndarray | None = None) -> np.ndarray:
+    """Ink mask (uint8 0/1): the dark pixels and the faint strokes (`faint_ink`), with the
+    rulings of the grids erased and isolated specks dropped; the erased ruling pixels are
+    whitened in `gray` too (in place), so that line crops carry no border.
+
+    A ruling is erased only where it runs along a cell edge of a grid (`grid_line_mask`),
+    with its blurred rim; a stroke inside a cell, however long and flat, is text. Without
+    `grids` (callers of the older form) the rulings inside `table_px` are erased. Outside
+    tables nothing is erased: the strokes of a large title are as long as a ruling. `ink`,
+    when given, is `text_ink(gray)` already made (it is copied, not changed)."""
+    ink = text_ink(gray, dpi) if ink is None else ink.copy()
+    if rulings is not None and (grids or table_px):
+        rim = cv2.getStructuringElement(cv2.MORPH_RECT, (2 * RULE_RIM + 1, 2 * RULE_RIM + 1))
+        if grids:
+            zoom = dpi / 72.0
+            hband, vband = grid_line_mask(grids, zoom, gray.shape, dpi)
+            lines = (cv2.dilate(rulings.horizontal, rim) > 0) & hband
+            lines |= (cv2.dilate(rulings.vertical, rim) > 0) & vband
+        else:
+            inside = np.zeros_like(ink, dtype=bool)
+            pad = 4
+            for x0, y0, x1, y1 in table_px:
+                inside[max(0, y0 - pad):y1 + pad, max(0, x0 - pad):x1 + pad] = True
+            lines = cv2.dilate(cv2.bitwise_or(rulings.horizontal, rulings.vertical), rim) > 0
+            lines &= inside
         ink[lines] = 0
         gray[lines] = 255
     n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
@@ -540,14 +689,14 @@ def boxes_to_lines(boxes: list[TextBox], scale: float) -> list[tuple[float, str]
 
 
 def reread_cells(page: pymupdf.Page, angle: float, page_shape, boxes_pt, engine: OcrEngine,
-                 line_h_pt: float | None, dpi: int = DPI, reread_dpi: int = REREAD_DPI) -> list[list[LineRead]]:
-    """Read cells again from a `reread_dpi` rendering of their neighbourhood, deskewed by the
-    page's angle (measured on the `dpi` rendering of shape `page_shape`). `boxes_pt` are cell
-    interiors in the upright frame, in points."""
+                 line_h_pt: float | None, dpi: int = DPI, reread_dpi: int = REREAD_DPI,
+                 turn: int = 0) -> list[list[LineRead]]:
+    """Read cells again from a `reread_dpi` rendering of their neighbourhood, turned by `turn`
+    and deskewed by the page's angle (measured on the `dpi` rendering, of shape `page_shape`
+    once upright). `boxes_pt` are cell interiors in the upright frame, in points."""
     k = reread_dpi / dpi
     zoom_hi = reread_dpi / 72.0
-    h_lo, w_lo = page_shape
-    m_lo = rotation_matrix(angle, w_lo, h_lo) if abs(angle) >= 0.02 else np.array([[1.0, 0, 0], [0, 1.0, 0]])
+    m_lo = frame_matrix(turn, angle, page_shape)
     a = m_lo[:, :2]
     t_hi = m_lo[:, 2] * k
     a_inv = np.linalg.inv(a)
@@ -567,16 +716,24 @@ def reread_cells(page: pymupdf.Page, angle: float, page_shape, boxes_pt, engine:
         if clip.is_empty:
             crops_all.append([])
             continue
-        img = render_gray(page, reread_dpi, clip)
-        # dst (u, v) → upright hi-res (ox + u, oy + v) → original hi-res → clip px
-        b = a_inv @ (np.array([ox, oy]) - t_hi) - np.array([clip.x0 * zoom_hi, clip.y0 * zoom_hi])
+        pix = page.get_pixmap(dpi=reread_dpi, colorspace=pymupdf.csGRAY, alpha=False, clip=clip)
+        img = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.stride)[:, :pix.width]
+        # dst pixel (u, v) → its centre in upright hi-res corner coordinates (ox + u + ½, …) →
+        # original hi-res → the clip's pixels (whose origin is the whole pixel pix.x, pix.y),
+        # as a pixel centre again: exact for a page turned by 90° too, where ½ px does not cancel
+        b = a_inv @ (np.array([ox + 0.5, oy + 0.5]) - t_hi) - np.array([pix.x + 0.5, pix.y + 0.5])
         m = np.hstack([a_inv, b[:, None]])
         cell = cv2.warpAffine(img, m, (w, h), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
                               borderMode=cv2.BORDER_CONSTANT, borderValue=255)
-        ink = (cell < INK).astype(np.uint8)
-        # rulings that crept into the margin of the cell: drop long thin runs
-        rul = find_rulings(ink * 255, reread_dpi)
-        ink[cv2.dilate(cv2.bitwise_or(rul.horizontal, rul.vertical), np.ones((3, 3), np.uint8)) > 0] = 0
+        ink = ((cell < INK) | faint_ink(cell, reread_dpi)).astype(np.uint8)
+        # rulings that crept into the margin of the cell: long thin runs along its edges (a
+        # stroke inside the cell, however long, stays)
+        rul = find_rulings(np.where(cell < INK, 255, 0).astype(np.uint8), reread_dpi)
+        edge = max(3, int(round(2 * RULE_BAND * reread_dpi)))
+        frame = np.ones((h, w), dtype=bool)
+        frame[edge:h - edge, edge:w - edge] = False
+        rim = np.ones((2 * RULE_RIM + 1, 2 * RULE_RIM + 1), np.uint8)
+        ink[(cv2.dilate(cv2.bitwise_or(rul.horizontal, rul.vertical), rim) > 0) & frame] = 0
         line_h = line_h_pt * zoom_hi if line_h_pt else typical_line_height(ink, [(0, 0, w, h)], reread_dpi)
         crops_all.append(cut_lines(cell, ink, (0, 0, w, h), line_h))
     flat = [c for crops in crops_all for c in crops]
@@ -601,18 +758,35 @@ def _better(old: list[LineRead], new: list[LineRead], numeric: bool) -> bool:
 
 
 def reread_table_cells(page: pymupdf.Page, cells: list[Cell], engine: OcrEngine | None = None,
-                       numeric: bool | None = None) -> list[tuple[str, float]]:
+                       numeric: bool | None = None, turn: int | None = None) -> list[tuple[str, float]]:
     """Read cells of an OCR table again at `REREAD_DPI` (for a caller whose accounting
     identity failed on the table): (text, confidence) per cell, in the order given. The
-    page's skew is measured again; `numeric` forces (or forbids) the number repairs, by
-    default they apply where the first reading looked like a number."""
+    page's skew and turn are measured again (`turn`, when known, spares the second reading a
+    page on its side or upside down needs); `numeric` forces (or forbids) the number
+    repairs, by default they apply where the first reading looked like a number."""
     engine = engine or get_engine()
-    gray = render_gray(page, DPI)
-    angle = estimate_skew(gray, DPI)
+    gray0 = render_gray(page, DPI)
     inset = 72.0 / 100  # the 2 px at 200 dpi that cell interiors leave to the rulings
     boxes = [(c.bbox[0] + inset, c.bbox[1] + inset, c.bbox[2] - inset, c.bbox[3] - inset) for c in cells]
+    if turn is None:
+        view = _View(gray0, 0, DPI)
+        quarter = text_turn(view.text_ink, view.rulings, DPI)
+        options = [quarter, (quarter + 180) % 360]
+    else:
+        options = [turn % 360]
+    best = None
+    for t in options:
+        gray = turn_image(gray0, t)
+        angle = estimate_skew(gray, DPI)
+        reads_all = reread_cells(page, angle, gray.shape, boxes, engine, None, turn=t)
+        scores = [r.score for reads in reads_all for r in reads if r.text.strip()]
+        mean = float(np.mean(scores)) if scores else 0.0
+        if best is None or mean > best[0] + FLIP_MARGIN:
+            best = (mean, reads_all)
+        if mean >= FLIP_TRUST:
+            break
     out = []
-    for cell, reads in zip(cells, reread_cells(page, angle, gray.shape, boxes, engine, None)):
+    for cell, reads in zip(cells, best[1]):
         text = join_lines(reads)
         looks_numeric = numeric if numeric is not None else bool(_NUMERIC_ISH.match("".join(cell.text.split()) or "x"))
         if looks_numeric:
@@ -626,21 +800,41 @@ def reread_table_cells(page: pymupdf.Page, cells: list[Cell], engine: OcrEngine 
 # ------------------------------------------------------------------------------------------
 
 
-def extract_page_ocr(page: pymupdf.Page, page_no: int, engine: OcrEngine | None = None,
-                     dpi: int = DPI, reread: bool = True) -> tuple[list[RawTable], PageText]:
-    """Raw tables (`source="ocr"`) and the free text lines of one scanned page."""
-    engine = engine or get_engine()
+class _View:
+    """The page rendering turned by `turn`, deskewed, with its rulings and grids."""
+
+    def __init__(self, gray0: np.ndarray, turn: int, dpi: int):
+        self.turn = turn % 360
+        gray = turn_image(gray0, self.turn)
+        self.angle = estimate_skew(gray, dpi)
+        gray = deskew(gray, self.angle)
+        self.gray = gray.copy() if gray.base is not None or gray is gray0 else gray
+        self.ink255 = np.where(self.gray < INK, 255, 0).astype(np.uint8)
+        self.rulings = find_rulings(self.ink255, dpi)
+        self.grids = find_grids(ruling_segments(self.rulings, dpi))
+        self.text_ink = text_ink(self.gray, dpi)
+
+
+@dataclass
+class _Reading:
+    """The first reading of one view: line crops, whose cell or band they are, what they say."""
+
+    view: _View
+    ink: np.ndarray
+    boxes_px: list
+    line_h: float
+    crops: list
+    owners: list
+    free_boxes: list
+    free_crops: list
+    reads: list
+
+
+def _read_view(view: _View, engine: OcrEngine, dpi: int) -> _Reading:
     zoom = dpi / 72.0
-    scale = 72.0 / dpi
-    gray = render_gray(page, dpi)
-    angle = estimate_skew(gray, dpi)
-    gray = deskew(gray, angle)
-    ink255 = np.where(gray < INK, 255, 0).astype(np.uint8)
-    rulings = find_rulings(ink255, dpi)
-    grids = find_grids(ruling_segments(rulings, dpi))
-    gray = gray.copy() if gray.base is not None else gray
+    gray, grids = view.gray, view.grids
     table_px = [tuple(int(round(v * zoom)) for v in g.bbox) for g in grids]
-    ink = clean_ink(gray, rulings, table_px)
+    ink = clean_ink(gray, view.rulings, table_px, grids, dpi, view.text_ink)
 
     # cell interiors and their line crops
     inset = max(1, dpi // 100)
@@ -669,12 +863,93 @@ def extract_page_ocr(page: pymupdf.Page, page_no: int, engine: OcrEngine | None 
             if box is not None:
                 free_boxes.append(box)
     free_crops = [line_crop(gray, ink, box) for box in free_boxes]
-
     reads = engine.recognize(crops + free_crops) if crops or free_crops else []
+    return _Reading(view, ink, boxes_px, line_h, crops, owners, free_boxes, free_crops, reads)
+
+
+def _longest_lines(crops: list[np.ndarray], reads: list[LineRead]) -> list[int]:
+    lines = [i for i, rd in enumerate(reads) if rd.text.strip()]
+    lines.sort(key=lambda i: -crops[i].shape[1] / max(1, crops[i].shape[0]))
+    return lines[:FLIP_SAMPLE]
+
+
+def trust(crops: list[np.ndarray], reads: list[LineRead]) -> float:
+    """How sure the recogniser is of a page: the mean score of its `FLIP_SAMPLE` longest
+    lines (those with the most characters; 1.0 for a page without text, which no turn helps)."""
+    sample = _longest_lines(crops, reads)
+    return float(np.mean([reads[i].score for i in sample])) if sample else 1.0
+
+
+def upside_down(crops: list[np.ndarray], reads: list[LineRead], engine: OcrEngine) -> bool:
+    """Whether the lines read are upside down: the longest lines (most characters) read
+    with a mean score of `FLIP_TRUST` or more are upright, at no cost; otherwise up to
+    `FLIP_SAMPLE` of them are read again turned over, and the page is upside down when that
+    reading scores `FLIP_MARGIN` better. (The recogniser reads text upside down as something,
+    but unsure of it: 般 turned over is no character it knows.)"""
+    sample = _longest_lines(crops, reads)
+    if not sample:
+        return False
+    as_is = float(np.mean([reads[i].score for i in sample]))
+    if as_is >= FLIP_TRUST:
+        return False
+    over = engine.recognize([cv2.rotate(crops[i], cv2.ROTATE_180) for i in sample])
+    turned = float(np.mean([rd.score if rd.text.strip() else 0.0 for rd in over]))
+    return turned > as_is + FLIP_MARGIN
+
+
+def _read_upright(gray0: np.ndarray, engine: OcrEngine, dpi: int) -> _Reading:
+    """The first reading of the page in the turn the recogniser is surest of. The guess of
+    `text_turn` is read first; a reading at `FLIP_TRUST` or above is kept at once (an upright
+    page costs nothing more). Otherwise: turned over when `upside_down` says so; a page
+    guessed on its side but still doubtful is read upright too, and one read upright but
+    doubtful (under `TURN_DOUBT`: `text_turn` saw too little text) on its side; the
+    reading with the best `trust` is kept."""
+    view = _View(gray0, 0, dpi)
+    guess = text_turn(view.text_ink, view.rulings, dpi)
+    if guess:
+        view = _View(gray0, guess, dpi)
+    best = _read_view(view, engine, dpi)
+    score = trust(best.crops + best.free_crops, best.reads)
+    if score >= FLIP_TRUST:
+        return best
+
+    def consider(turn: int):
+        nonlocal best, score
+        other = _read_view(_View(gray0, turn, dpi), engine, dpi)
+        other_score = trust(other.crops + other.free_crops, other.reads)
+        if other_score > score:
+            best, score = other, other_score
+
+    if upside_down(best.crops + best.free_crops, best.reads, engine):
+        consider(guess + 180)
+    if score < FLIP_TRUST and guess:
+        consider(0)
+    elif score < TURN_DOUBT and not guess:
+        consider(90)
+        if score < FLIP_TRUST and best.view.turn == 90 and upside_down(best.crops + best.free_crops, best.reads, engine):
+            consider(270)
+    return best
+
+
+def extract_page_ocr(page: pymupdf.Page, page_no: int, engine: OcrEngine | None = None,
+                     dpi: int = DPI, reread: bool = True) -> tuple[list[RawTable], PageText]:
+    """Raw tables (`source="ocr"`) and the free text lines of one scanned page.
+
+    A page stored on its side or upside down (no /Rotate says so, as in many scans) is
+    turned upright first: `text_turn` sees text lines running top to bottom (90°), and a
+    first reading whose lines the recogniser is unsure of, but sure of turned over, is done
+    again turned by 180° (`upside_down`). Coordinates are then in the upright frame (the
+    page's width and height swapped for 90° and 270°)."""
+    engine = engine or get_engine()
+    scale = 72.0 / dpi
+    first = _read_upright(render_gray(page, dpi), engine, dpi)
+    view, gray, grids = first.view, first.view.gray, first.view.grids
+    boxes_px, line_h, reads, crops = first.boxes_px, first.line_h, first.reads, first.crops
+
     per_cell: list[list[list[LineRead]]] = [[[] for _ in g.cells] for g in grids]
-    for (gi, ci), rd in zip(owners, reads):
+    for (gi, ci), rd in zip(first.owners, reads):
         per_cell[gi][ci].append(rd)
-    band_boxes = [TextBox(rd.text, box, rd.score) for box, rd in zip(free_boxes, reads[len(crops):])
+    band_boxes = [TextBox(rd.text, box, rd.score) for box, rd in zip(first.free_boxes, reads[len(crops):])
                   if rd.text.strip() and rd.score >= 0.5]
 
     # suspect cells → read again at a higher resolution
@@ -689,7 +964,8 @@ def extract_page_ocr(page: pymupdf.Page, page_no: int, engine: OcrEngine | None 
                     suspects.append((gi, ci, is_num))
         if suspects:
             boxes_pt = [tuple(v * scale for v in boxes_px[gi][ci]) for gi, ci, _ in suspects]
-            again = reread_cells(page, angle, gray.shape, boxes_pt, engine, line_h * scale, dpi, max(REREAD_DPI, 2 * dpi))
+            again = reread_cells(page, view.angle, gray.shape, boxes_pt, engine, line_h * scale, dpi,
+                                 max(REREAD_DPI, 2 * dpi), turn=view.turn)
             for (gi, ci, is_num), new in zip(suspects, again):
                 if _better(per_cell[gi][ci], new, is_num):
                     per_cell[gi][ci] = new
@@ -714,6 +990,6 @@ def extract_page_ocr(page: pymupdf.Page, page_no: int, engine: OcrEngine | None 
 
 __all__ = [
     "DPI", "REREAD_DPI", "EngineUnavailable", "OcrEngine", "PaddleOcrEngine", "RapidOcrEngine", "TextBox",
-    "LineRead", "estimate_skew", "extract_page_ocr", "get_engine", "make_engine", "normalize_number", "normalize_text",
-    "reread_table_cells", "set_engine", "use_threads",
+    "LineRead", "engine_spec", "estimate_skew", "extract_page_ocr", "get_engine", "make_engine", "normalize_number", "normalize_text",
+    "reread_table_cells", "set_engine", "text_turn", "trust", "upside_down", "use_threads",
 ]

@@ -11,13 +11,16 @@ An engine does two things:
 Images are numpy arrays, grayscale (H, W) or BGR (H, W, 3), uint8. Boxes are in the pixels of
 the image given. `RapidOcrEngine` is the default: RapidOCR's PP-OCR ONNX models, loaded from
 the files inside the installed `rapidocr` wheel by explicit path, so it never downloads
-anything. `PaddleOcrEngine` wraps PaddleOCR (the optional `[paddle]` extra) behind the same
-interface and is imported only when asked for.
+anything. `PaddleOcrEngine` wraps PaddleOCR 3.x (the optional `[paddle]` extra) behind the same
+interface, offline, from model folders on disk (`pipeline.ocr.paddle_models`); it is imported
+only when asked for.
 """
 from __future__ import annotations
 
 import importlib
+import logging
 import math
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -106,13 +109,17 @@ class RapidOcrEngine(OcrEngine):
     MIN_RATIO = 1.0  # a crop is never padded narrower than square
     TEXT_SCORE = 0.5  # detected lines read below this are noise (RapidOCR's default)
 
-    def __init__(self, threads: int | None = None):
+    def __init__(self, threads: int | None = None, model_dir: str | Path | None = None):
         try:
             import rapidocr
             from rapidocr import RapidOCR
         except ImportError as exc:  # pragma: no cover - rapidocr is a core dependency
             raise EngineUnavailable(f"rapidocr is not installed: {exc}") from None
-        models = Path(rapidocr.__file__).resolve().parent / "models"
+        # a folder of ONNX files named like the wheel's (…det….onnx, …rec….onnx, the
+        # recogniser's character list in its metadata); by default the wheel's own
+        models = Path(model_dir) if model_dir else Path(rapidocr.__file__).resolve().parent / "models"
+        if not models.is_dir():
+            raise EngineUnavailable(f"model folder {models} does not exist")
         det = self._model(models, "det")
         rec = self._model(models, "rec")
         params = {
@@ -247,78 +254,200 @@ class RapidOcrEngine(OcrEngine):
 
 
 class PaddleOcrEngine(OcrEngine):
-    """PaddleOCR (`pip install 'juesuan[paddle]'`) behind the same interface, imported lazily.
+    """PaddleOCR 3.x (`pip install 'juesuan[paddle]'`) behind the same interface, offline.
 
-    Constructing it without paddleocr installed raises `EngineUnavailable` with the command
-    that installs it. Both PaddleOCR 3.x (`predict`, `TextRecognition`) and 2.x (`ocr(...)`)
-    are driven. PaddleOCR may fetch its models on first use unless they are cached: on an
-    offline machine pass the model directories through `kwargs` (its own option names)."""
+    Its text detector and recogniser are PaddleX predictors built from model folders on disk
+    (`pipeline.ocr.paddle_models`): `model_dir` holds a det and a rec model folder (or bare ONNX
+    files); without it, the PP-OCR ONNX models inside the rapidocr wheel, run by PaddleOCR's own
+    ONNX Runtime engine (no paddlepaddle needed). Folders of Paddle weights run on the
+    `paddle_static` engine and need `pip install paddlepaddle`. Nothing is fetched: the model
+    hub check is switched off and every model is named with its folder.
+
+    Any failure to build (a missing package, a model folder PaddleX refuses, weights that do
+    not run) raises `EngineUnavailable` with one line saying what to install or give.
+    `detect` runs the detector alone; `read` detects, cuts each line out and recognises the
+    crops; `recognize` batches crops through PaddleX's recogniser (which pads each crop to at
+    least 320×48: more work than `RapidOcrEngine` on short cells; no character positions)."""
 
     name = "paddleocr"
+    BATCH = 8
+    TEXT_SCORE = 0.5  # detected lines read below this are noise (as RapidOcrEngine)
+    # the oneDNN bug of Paddle 3.x on CPU (`ConvertPirAttribute2RuntimeAttribute not support`)
+    PADDLE_CONFIG = {"run_mode": "mkldnn", "enable_new_ir": False}
 
-    def __init__(self, lang: str = "ch", **kwargs):
+    def __init__(self, model_dir: str | Path | None = None, threads: int | None = None,
+                 det_model_dir: str | Path | None = None, rec_model_dir: str | Path | None = None):
+        from pipeline.ocr.paddle_models import ModelFolderError, model_folders
+
+        # PaddleX checks model hubs when imported (20 s, then fails offline): every model
+        # here comes from a folder
+        os.environ.setdefault("PADDLE_PDX_DISABLE_MODEL_SOURCE_CHECK", "True")
         try:
             import paddleocr
-        except ImportError:
+            import paddlex  # noqa: F401
+        except ImportError as exc:
             raise EngineUnavailable(
-                "PaddleOcrEngine needs paddleocr and paddlepaddle, which are not installed: "
+                f"PaddleOcrEngine needs paddleocr 3.x, which is not installed ({_one_line(exc)}): "
                 "pip install 'juesuan[paddle]' (or use the default RapidOcrEngine)"
             ) from None
-        self._v3 = hasattr(paddleocr, "TextRecognition")
-        if self._v3:
-            self._ocr = paddleocr.PaddleOCR(lang=lang, use_doc_orientation_classify=False, use_doc_unwarping=False,
-                                            use_textline_orientation=False, **kwargs)
-            self._rec = paddleocr.TextRecognition()
-        else:  # PaddleOCR 2.x
-            self._ocr = paddleocr.PaddleOCR(lang=lang, use_angle_cls=False, show_log=False, **kwargs)
-            self._rec = None
+        except Exception as exc:  # a dependency of paddlex that fails to import
+            raise EngineUnavailable(f"paddleocr does not import ({_one_line(exc)}): "
+                                    "pip install --force-reinstall 'juesuan[paddle]'") from None
+        if not hasattr(paddleocr, "TextRecognition"):
+            raise EngineUnavailable(f"paddleocr {getattr(paddleocr, '__version__', '?')} is too old: "
+                                    "pip install 'juesuan[paddle]' (paddleocr 3.x)")
+        logging.getLogger("paddlex").setLevel(logging.WARNING)
+        try:
+            self.det_folder, self.rec_folder = model_folders(model_dir, det_model_dir, rec_model_dir)
+        except (ModelFolderError, OSError) as exc:
+            raise EngineUnavailable(f"PaddleOCR models: {_one_line(exc)}") from None
+        self._paddleocr = paddleocr
+        self.models = {"det": self.det_folder.path, "rec": self.rec_folder.path}
+        self.threads: int | None = None
+        self._built: dict[int | None, tuple] = {}  # by thread count: (detector, recogniser)
+        self._onnx_sessions: dict[tuple[str, int | None], object] = {}
+        self.set_threads(threads)
+        self._probe()
+
+    # -- construction ---------------------------------------------------------------------
+
+    def _hint(self) -> str:
+        engines = {self.det_folder.engine, self.rec_folder.engine}
+        if "paddle_static" in engines:
+            return "these are Paddle weights: pip install paddlepaddle, or give ONNX model folders"
+        return "check the model folders (--ocr-model-dir), or pip install --force-reinstall 'juesuan[paddle]'"
+
+    def _predictor(self, cls, folder, threads: int | None):
+        config = dict(self.PADDLE_CONFIG) if folder.engine == "paddle_static" else {}
+        if threads and folder.engine == "paddle_static":
+            config["cpu_threads"] = threads
+        if folder.engine == "paddle_static":
+            try:
+                import paddle  # noqa: F401
+            except ImportError:
+                raise EngineUnavailable(f"{folder.path} holds Paddle weights and paddlepaddle is not installed: "
+                                        "pip install paddlepaddle (or give ONNX model folders)") from None
+        return cls(model_name=folder.model_name, model_dir=str(folder.path), engine=folder.engine,
+                   engine_config=config, device="cpu")
+
+    def _build(self, threads: int | None):
+        try:
+            det = self._predictor(self._paddleocr.TextDetection, self.det_folder, threads)
+            rec = self._predictor(self._paddleocr.TextRecognition, self.rec_folder, threads)
+        except EngineUnavailable:
+            raise
+        except Exception as exc:  # PaddleX raises plain exceptions of every kind
+            raise EngineUnavailable(f"PaddleOCR could not load {self.det_folder.model_name} / "
+                                    f"{self.rec_folder.model_name}: {_one_line(exc)}; {self._hint()}") from None
+        return det, rec
+
+    def _probe(self) -> None:
+        """One tiny detection and recognition, so that weights which load but do not run
+        fail here, as `EngineUnavailable`, not on the first page."""
+        image = np.full((48, 160), 255, np.uint8)
+        cv2.putText(image, "12.5", (8, 36), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 0, 2)
+        try:
+            self.detect(image)
+            self.recognize([image])
+        except Exception as exc:
+            raise EngineUnavailable(f"PaddleOCR's models do not run: {_one_line(exc)}; {self._hint()}") from None
+
+    def set_threads(self, threads: int | None) -> None:
+        """ONNX models: the runners get sessions with this many intra-op threads (made once per
+        count, not spinning, as RapidOcrEngine's); Paddle weights: predictors built for the
+        count (`cpu_threads`), kept per count."""
+        if threads == self.threads and self._built:
+            return
+        onnx = self.det_folder.engine == "onnxruntime" and self.rec_folder.engine == "onnxruntime"
+        key = None if onnx else threads  # ONNX: one pair of predictors, sessions swapped
+        if key not in self._built:
+            self._built[key] = self._build(threads)
+        self._det, self._rec = self._built[key]
+        if onnx:
+            for predictor, folder in ((self._det, self.det_folder), (self._rec, self.rec_folder)):
+                runner = getattr(predictor.paddlex_predictor, "runner", None)
+                if runner is None or not hasattr(runner, "session"):
+                    continue
+                skey = (folder.task, threads)
+                if skey not in self._onnx_sessions:
+                    self._onnx_sessions[skey] = _ort_session(folder.onnx, threads)
+                runner.session = self._onnx_sessions[skey]
+        self.threads = threads
+
+    # -- the interface ----------------------------------------------------------------------
 
     @staticmethod
     def _data(res):
         data = getattr(res, "json", res)
         return data.get("res", data) if isinstance(data, dict) else data
 
-    def read(self, image: np.ndarray) -> list[TextBox]:
-        found = []
-        if self._v3:
-            for res in self._ocr.predict(_bgr(image)):
-                data = self._data(res)
-                found += list(zip(data["rec_texts"], data["rec_scores"], data["rec_polys"]))
-        else:
-            for line in (self._ocr.ocr(_bgr(image), cls=False) or [None])[0] or []:
-                poly, (text, score) = line
-                found.append((text, score, poly))
-        boxes = []
-        for text, score, poly in found:
-            poly = np.asarray(poly, dtype=np.float32)
+    def _polys(self, image: np.ndarray) -> list[np.ndarray]:
+        if image.size == 0 or min(image.shape[:2]) < 8:
+            return []
+        h, w = image.shape[:2]
+        # detected at the image's own scale, as RapidOcrEngine.detect
+        [res] = self._det.predict(_bgr(image), limit_side_len=max(h, w, 32), limit_type="max")
+        polys = [np.asarray(p, dtype=np.float32) for p in self._data(res)["dt_polys"]]
+        polys.sort(key=lambda p: (float(p[:, 1].min()), float(p[:, 0].min())))
+        return polys
+
+    def detect(self, image: np.ndarray) -> list[tuple[float, float, float, float]]:
+        out = []
+        for poly in self._polys(image):
             x0, y0 = poly.min(axis=0)
             x1, y1 = poly.max(axis=0)
-            if text.strip():
-                boxes.append(TextBox(text, (float(x0), float(y0), float(x1), float(y1)), float(score)))
+            out.append((float(x0), float(y0), float(x1), float(y1)))
+        return out
+
+    def read(self, image: np.ndarray) -> list[TextBox]:
+        from rapidocr.utils.process_img import get_rotate_crop_image
+
+        polys = self._polys(image)
+        if not polys:
+            return []
+        bgr = _bgr(image)
+        reads = self.recognize([get_rotate_crop_image(bgr, poly.copy()) for poly in polys])
+        boxes = []
+        for poly, rd in zip(polys, reads):
+            if rd.text.strip() and rd.score >= self.TEXT_SCORE:
+                x0, y0 = poly.min(axis=0)
+                x1, y1 = poly.max(axis=0)
+                boxes.append(TextBox(rd.text, (float(x0), float(y0), float(x1), float(y1)), rd.score))
         return boxes
 
     def recognize(self, crops: list[np.ndarray]) -> list[LineRead]:
         if not crops:
             return []
         out = []
-        if self._v3:
-            for res in self._rec.predict([_bgr(c) for c in crops], batch_size=8):
-                data = self._data(res)
-                out.append(LineRead(data["rec_text"], float(data["rec_score"]), []))
-            return out
-        for crop in crops:
-            res = self._ocr.ocr(_bgr(crop), det=False, cls=False) or [[("", 0.0)]]
-            text, score = (res[0] or [("", 0.0)])[0]
-            out.append(LineRead(text, float(score), []))
+        for res in self._rec.predict([_bgr(c) for c in crops], batch_size=self.BATCH):
+            data = self._data(res)
+            out.append(LineRead(str(data["rec_text"]), float(data["rec_score"]), []))
         return out
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
 
 
 ENGINES = {"rapidocr": RapidOcrEngine, "paddleocr": PaddleOcrEngine, "paddle": PaddleOcrEngine}
 
 
+def engine_spec(name: str | None, model_dir: str | None = None) -> str | None:
+    """One string for an engine and its model folder (`paddleocr@/models`): what `--ocr-engine`
+    and `--ocr-model-dir` become in the options a worker process or a flow receives."""
+    if not model_dir:
+        return name
+    return f"{name or 'rapidocr'}@{model_dir}"
+
+
 def make_engine(name: str = "rapidocr", **kwargs) -> OcrEngine:
     """An engine by name: one of ENGINES, or `package.module:factory` for an engine of your own
-    (a class or function returning an `OcrEngine`; what `--ocr-engine` and worker processes use)."""
+    (a class or function returning an `OcrEngine`; what `--ocr-engine` and worker processes use).
+    `name@folder` passes `model_dir=folder` (`--ocr-model-dir`)."""
+    name, _, model_dir = name.partition("@")
+    if model_dir:
+        kwargs["model_dir"] = model_dir
     if ":" in name:
         module_name, _, attr = name.partition(":")
         try:
