@@ -28,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="native (rulings + characters) or camelot lattice, the reference backend")
     run.add_argument("--password", default=None, help="password for encrypted PDFs")
     add_limit_arguments(run)
+    add_export_command(sub)
     for name, help_text in (("crawl", "crawl the sources file's portals and process new documents (Prefect flow)"),
                             ("rerun-failed", "fetch and process again the documents that failed (Prefect flow)"),
                             ("serve", "serve the scheduled crawl deployment (cron from the sources file)")):
@@ -40,6 +41,31 @@ def build_parser() -> argparse.ArgumentParser:
             cmd.add_argument("--ocr", choices=("auto", "always", "never"), default="auto")
             add_limit_arguments(cmd)
     return parser
+
+
+def add_export_command(sub) -> None:
+    export = sub.add_parser("export", help="write the warehouse's record tables (or its views) as Parquet, CSV or Excel")
+    export.add_argument("--format", choices=("parquet", "csv", "xlsx"), default="parquet")
+    export.add_argument("--out", required=True, help="folder for the files (<table>.<format> and manifest.json)")
+    export.add_argument("--warehouse", default=None, help="warehouse URL (default duckdb:///out/warehouse.duckdb)")
+    export.add_argument("--views", action="store_true", help="the analyst views instead of the record tables")
+
+
+def export_command(args) -> int:
+    from pipeline.export import ExportError, export_warehouse
+
+    url = args.warehouse or f"duckdb:///{Path('out') / 'warehouse.duckdb'}"
+    try:
+        result = export_warehouse(url, args.out, args.format, views=args.views)
+    except (ExportError, OSError) as exc:
+        print(f"juesuan: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # a database refusing (locked, unreachable): one line, no traceback
+        print(f"juesuan: export from {url} failed: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}",
+              file=sys.stderr)
+        return 2
+    print(result.line())
+    return 0
 
 
 def add_limit_arguments(cmd: argparse.ArgumentParser) -> None:
@@ -90,26 +116,42 @@ def options_from(args) -> Options:
 
 
 def run_flow_command(args) -> int:
-    """crawl / rerun-failed / serve: the Prefect flows in `flows/crawl.py`."""
+    """crawl / rerun-failed / serve: the Prefect flows in `flows/crawl.py`. Exit 0, 1 when any
+    document or index page failed (each named, one line), 2 for a usage error, 3 when no Prefect
+    API could be started (flows.ephemeral)."""
+    from flows import ephemeral
+
+    ephemeral.configure()  # before prefect is imported: it reads its settings then
     from flows import crawl as flows
+    from pipeline.fetch import load_config
 
     try:
+        load_config(args.sources)  # a bad sources file is a usage error, told before a server starts
+        ephemeral.ensure_api()
         if args.command == "serve":
             flows.serve_crawl(args.sources, args.out, args.warehouse, args.store)
             return 0
         flow = flows.crawl_flow if args.command == "crawl" else flows.rerun_failed_flow
-        summary = flow(sources=args.sources, out=args.out, warehouse=args.warehouse, ocr=args.ocr, store=args.store,
-                       limits=limits_of(options_from(args)))  # JSON-able: a flow parameter
+        state = flow(sources=args.sources, out=args.out, warehouse=args.warehouse, ocr=args.ocr, store=args.store,
+                     limits=limits_of(options_from(args)), return_state=True)  # JSON-able: a flow parameter
+        summary = flows.summary_of(state)  # the flow's own exception, if it raised one, is raised here
+    except ephemeral.PrefectUnavailable as exc:
+        print(f"juesuan: {exc}", file=sys.stderr)
+        return ephemeral.EXIT_NO_API
     except (OSError, ValueError) as exc:
         print(f"juesuan: {exc}", file=sys.stderr)
         return 2
     print(summary.line())
-    return 1 if summary.failed else 0
+    for failure in summary.failures:
+        print(failure.line())
+    return 0 if summary.ok else 1
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)  # exits 2 on a usage error
+    if args.command == "export":
+        return export_command(args)
     if args.command != "serve":
         check_limits(parser, args)
     out = Path(args.out)

@@ -58,11 +58,12 @@ class DocumentResult:
         return self.records["documents"][0]
 
 
-def finding_record(document_id: str, f: Finding) -> dict:
+def finding_record(document_id: str, f: Finding, index: int = 0) -> dict:
+    """`index`: the finding's order in its document (`finding_index`, its key with document_id)."""
     return {
         "document_id": document_id, "table_id": f.table_id, "page": f.page, "severity": f.severity,
         "check": f.check, "message": f.message, "row_label": f.row_label, "column": f.column,
-        "expected": f.expected, "actual": f.actual,
+        "expected": f.expected, "actual": f.actual, "finding_index": index,
     }
 
 
@@ -117,8 +118,10 @@ def build_records(document_id: str, tables: list[RawTable], specs: list[catalog.
             f.table_id = table_id
         findings += table_findings
         for name, rows in produced.items():
-            for row in rows:
+            for index, row in enumerate(rows):
                 row["document_id"] = document_id
+                if name != "fiscal_facts":  # a 绩效 record's order in its table: its key (names may repeat)
+                    row["record_index"] = index
             records[name] += rows
         records["tables"].append({
             "document_id": document_id, "table_id": table_id, "table_key": spec.key, "title": raw.title,
@@ -169,7 +172,7 @@ def process_document(path: Path, options: Options | None = None, source_uri: str
         extracted = extract_tables(path, data, options, skip_pages or {}, progress)
         records, findings, tables = document_records(result.document_id, extracted, doc, progress)
         result.records.update(records, documents=[doc])
-        result.records["quality_log"] = [finding_record(result.document_id, f) for f in findings]
+        result.records["quality_log"] = [finding_record(result.document_id, f, i) for i, f in enumerate(findings)]
         result.views = [table_view(i, t) for i, t in enumerate(tables, start=1)]
         if with_crops and path.suffix.lower() in PDF_SUFFIXES:
             progress("crops", None)

@@ -5,7 +5,7 @@ independent: one that fails is recorded as failed and the others go on. Each is 
 watched worker process (`pipeline.workers`); this process only stores and reports."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.outputs import RunOutputs
@@ -29,10 +29,25 @@ class RunSummary:
     facts: int
     warnings: int
     errors: int
+    # the warehouse's totals after the run: it accumulates every run, the JSONL files hold this one
+    warehouse: dict[str, int] = field(default_factory=dict)
 
     def line(self) -> str:
-        return (f"documents: {self.documents} ({self.failed} failed, {self.partial} partial)  tables: {self.tables}  "
-                f"facts: {self.facts}  warnings: {self.warnings}  errors: {self.errors}")
+        run = (f"documents: {self.documents} ({self.failed} failed, {self.partial} partial)  tables: {self.tables}  "
+               f"facts: {self.facts}  warnings: {self.warnings}  errors: {self.errors}")
+        if not self.warehouse:
+            return run
+        held = "  ".join(f"{name}: {n}" for name, n in self.warehouse.items())
+        return f"{run}\nwarehouse (all runs): {held}"
+
+
+WAREHOUSE_COUNTS = {"documents": "documents", "tables": "tables", "facts": "fiscal_facts"}
+
+
+def warehouse_totals(warehouse) -> dict[str, int]:
+    """Rows the warehouse holds now, from every run into it."""
+    return {name: int(warehouse.query(f'SELECT count(*) AS n FROM "{table}"')[0]["n"])
+            for name, table in WAREHOUSE_COUNTS.items()}
 
 
 def collect_inputs(inputs: list[str]) -> list[Path]:
@@ -80,7 +95,7 @@ def store_results(results, out_dir: str | Path = "out", warehouse_url: str | Non
     try:
         for index, result in results:
             outputs.add(index, result)
-        return RunSummary(**outputs.finish())
+        return RunSummary(**outputs.finish(), warehouse=warehouse_totals(warehouse))
     finally:
         outputs.close()
         warehouse.close()

@@ -111,8 +111,45 @@ def test_text_dump_with_binary_garbage_and_megabyte_lines(tmp_path):
     table = "收入决算表\n单位：万元\n科目编码\t科目名称\t本年收入合计\n201\t一般公共服务支出\t10.00\n".encode()
     (tmp_path / "dump.txt").write_bytes(junk + table)
     result = process_document(tmp_path / "dump.txt")
-    assert result.document["status"] == "done"
+    assert result.document["status"] == "partial"  # content was cut: said, not hidden
+    [cut] = [f for f in result.records["quality_log"] if f["check"] == "line_cut"]
+    assert cut["severity"] == "error" and "1,980,000 characters dropped" in cut["message"]
     assert [(f["subject_code"], f["value"]) for f in result.records["fiscal_facts"]] == [("201", 10.0)]
+
+
+def test_a_50_mb_one_line_dump_is_partial_and_the_parent_stays_small(tmp_path):
+    """A converter's runaway line: the document is `partial` with a finding that says how much
+    was cut, and the run's own process (the worker reads the file) does not grow by its size."""
+    import threading
+
+    import psutil
+
+    from pipeline.run import run_inputs
+
+    (tmp_path / "in").mkdir()
+    with open(tmp_path / "in" / "huge.txt", "wb") as fh:
+        fh.write("收入决算表\n单位：万元\n科目编码\t科目名称\t本年收入合计\n201\t一般公共服务支出\t10.00\n".encode())
+        fh.write(b"0123456789" * 5_000_000)
+    me = psutil.Process()
+    baseline, peak, done = me.memory_info().rss, [0], threading.Event()
+
+    def sample():
+        while not done.is_set():
+            peak[0] = max(peak[0], me.memory_info().rss)
+            done.wait(0.01)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    try:
+        summary = run_inputs([str(tmp_path / "in")], tmp_path / "out", workers=1)
+    finally:
+        done.set()
+        sampler.join()
+    assert summary.partial == 1 and summary.facts == 1
+    [cut] = [f for f in jsonl(tmp_path / "out" / "quality_log.jsonl") if f["check"] == "line_cut"]
+    assert f"{50_000_000 - 20_000:,} characters dropped" in cut["message"]
+    assert jsonl(tmp_path / "out" / "documents.jsonl")[0]["status"] == "partial"
+    assert peak[0] - baseline < 25_000_000, f"the parent grew by {(peak[0] - baseline) / 1e6:.0f} MB"
 
 
 def test_document_without_tables_is_done_with_an_info_finding(tmp_path):

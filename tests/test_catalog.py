@@ -141,3 +141,16 @@ def test_schema_document_lists_every_key_and_canonical_column():
     for table, columns in SCHEMA.items():
         for column, _ in columns:
             assert f"| `{column}` |" in doc.split(f"### `{table}`")[1].split("###")[0], (table, column)
+
+
+def test_schema_document_lists_every_record_field_in_order():
+    """docs/schema.md documents each record table's fields as the warehouse and JSONL hold them."""
+    import re
+
+    from pipeline.store.schema import SCHEMA
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "schema.md").read_text(encoding="utf-8")
+    for table, columns in SCHEMA.items():
+        section = doc.split(f"### `{table}`", 1)[1].split("\n### ", 1)[0].split("\n## ", 1)[0]
+        listed = re.findall(r"^\| `([a-z_0-9]+)` \| (\w+) \|", section, flags=re.M)
+        assert listed == list(columns), table

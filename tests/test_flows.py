@@ -138,13 +138,18 @@ schedule: "0 3 * * *"
 
 
 def test_rerun_failed_flow_completes_what_failed(prefect_harness, portal_sources, tmp_path):
-    from flows.crawl import crawl_flow, rerun_failed_flow
+    from flows.crawl import CrawlFailed, crawl_flow, rerun_failed_flow, summary_of
 
     portal, portal_sources = portal_sources
     portal.fault("/jsgk/docs/dept_b_2023.pdf", "status", code=404)
     out = str(tmp_path / "out")
-    first = crawl_flow(sources=str(portal_sources), out=out)
+    state = crawl_flow(sources=str(portal_sources), out=out, return_state=True)
+    assert state.is_failed() and state.message == "1 document failed"
+    first = summary_of(state)
     assert (first.processed, first.failed) == (2, 1)
+    assert [f.url.rsplit("/", 1)[1] for f in first.failures] == ["dept_b_2023.pdf"]
+    with pytest.raises(CrawlFailed, match="1 document failed"):  # called plainly, the flow raises
+        crawl_flow(sources=str(portal_sources), out=out)
     portal.faults.clear()
     second = rerun_failed_flow(sources=str(portal_sources), out=out)
     assert (second.discovered, second.processed, second.failed) == (1, 1, 0)

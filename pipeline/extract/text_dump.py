@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 
 from pipeline import catalog
 from pipeline.extract.context import read_title_and_unit
-from pipeline.model import Cell, ExtractedDocument, PageText, RawTable
+from pipeline.model import Cell, ExtractedDocument, Finding, PageText, RawTable
 
 _PIPE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 MAX_LINE = 20000  # characters: longer lines are garbage, cut with a finding
@@ -58,14 +58,32 @@ def _table(rows: list[list[str]], context: list[str], index: int) -> RawTable:
     return table
 
 
-def read_delimited(text: str) -> tuple[list[RawTable], list[str]]:
+def cut_long_lines(lines: list[str]) -> list[Finding]:
+    """Lines longer than `MAX_LINE` cut to it, in place: a converter's runaway line (a whole
+    file without line breaks) is no table row, and splitting it would cost time and memory
+    out of all proportion. What was cut is an error finding (the document is `partial`)."""
+    cut = [(i, len(line)) for i, line in enumerate(lines) if len(line) > MAX_LINE]
+    for i, _ in cut:
+        lines[i] = lines[i][:MAX_LINE]
+    if not cut:
+        return []
+    dropped = sum(n - MAX_LINE for _, n in cut)
+    first, length = cut[0]
+    return [Finding("error", "line_cut",
+                    f"{len(cut)} line(s) longer than {MAX_LINE:,} characters cut to that length: {dropped:,} "
+                    f"characters dropped (the first at line {first + 1}, {length:,} characters long)",
+                    page=1, expected=MAX_LINE, actual=length)]
+
+
+def read_delimited(text: str) -> tuple[list[RawTable], list[str], list[Finding]]:
     """Tables from runs of tab or pipe rows; one blank line inside a run does not end it."""
     tables, prose, context = [], [], []
     rows: list[list[str]] = []
     lines = text.splitlines()
+    findings = cut_long_lines(lines)
     i = 0
     while i < len(lines):
-        line = lines[i][:MAX_LINE]
+        line = lines[i]
         if _PIPE_RULE.match(line.strip()):  # markdown's header rule: no row
             i += 1
             continue
@@ -92,7 +110,7 @@ def read_delimited(text: str) -> tuple[list[RawTable], list[str]]:
         i += 1
     if rows:
         tables.append(_table(rows, context, len(tables)))
-    return tables, prose
+    return tables, prose, findings
 
 
 _TITLE_META = {"articletitle", "title", "og:title"}
@@ -224,9 +242,10 @@ def extract_text_dump(data: bytes, suffix: str = ".txt") -> ExtractedDocument:
     if not data.strip():
         raise TextDumpError("empty text dump")
     text = decode(data)
+    findings: list[Finding] = []
     if looks_like_html(data):
         tables, prose = read_html(text)
     else:
-        tables, prose = read_delimited(text)
+        tables, prose, findings = read_delimited(text)
     page_text = PageText(1, [(float(i), line) for i, line in enumerate(prose)])
-    return ExtractedDocument(1, tables, [page_text])
+    return ExtractedDocument(1, tables, [page_text], findings)

@@ -228,7 +228,8 @@ class Fetcher:
         if parts.username is not None or parts.password is not None:
             raise FetchError(f"refused: credentials in URL: {url}")
         if not host_allowed(host, self.allow_hosts):
-            raise FetchError(f"refused: host {host!r} is not in allow_hosts")
+            raise FetchError(f"refused: host {host!r} is not in allow_hosts "
+                             "(add it to allow_hosts on the source to allow it)")
         if not self.allow_private:
             self._check_public(host, port or (443 if parts.scheme == "https" else 80))
         return host

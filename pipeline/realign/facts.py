@@ -118,7 +118,7 @@ def row_facts(spec: TableSpec, raw: RawTable, table_id: int, r: int, cells: list
         out.append({
             "table_id": table_id, "table_key": spec.key, "section": section, "row_label": label or None,
             "subject_code": code, "column": col.name or "", "value": as_json_number(value), "unit": raw.unit,
-            "page": raw.page_of_row(r), "row_index": r, "_level": level,
+            "page": raw.page_of_row(r), "row_index": r, "column_index": col.index, "_level": level,
         })
     if repaired and out:
         findings.append(repaired)
@@ -141,6 +141,37 @@ def repair_ocr_label(spec: TableSpec, raw: RawTable, table_id: int, r: int, labe
                    raw.page_of_row(r), table_id, fixed, None, fixed, label)
 
 
+def broken_down_rows(facts: list[dict]) -> set[tuple[str, int]]:
+    """(section, row_index) of rows whose next rows break them down by items named earlier in
+    the section: `年初财政拨款结转和结余` followed by `一般公共预算财政拨款`, `政府性基金预算财政拨款`
+    (the 一、/二、 items above it), which sum to it. Only rows that the parts add up to count:
+    a label met again is no proof of a breakdown on its own."""
+    cells: dict[tuple[str, int], dict[int, float]] = {}  # by column_index: two groups may share a name
+    labels: dict[tuple[str, int], str] = {}
+    for f in facts:
+        key = (f["section"] or "", f["row_index"])
+        labels[key] = f["row_label"] or ""
+        if f["value"] is not None:
+            cells.setdefault(key, {})[f["column_index"]] = f["value"]
+    order = sorted(labels)
+    found = set()
+    named_before: set[str] = set()
+    for i, key in enumerate(order):
+        if i and order[i - 1][0] != key[0]:
+            named_before = set()
+        elif i:
+            named_before.add(labels[order[i - 1]])
+        parts = []
+        for nxt in order[i + 1:]:
+            if nxt[0] != key[0] or labels[nxt] not in named_before or catalog.TOTAL_LABEL.search(labels[nxt]):
+                break
+            parts.append(cells.get(nxt, {}))
+        own = {c: v for c, v in cells.get(key, {}).items() if v}
+        if parts and own and all(abs(sum(p.get(c) or 0 for p in parts) - v) <= 0.005 * len(parts) for c, v in own.items()):
+            found.add(key)
+    return found
+
+
 def annotate_facts(facts: list[dict]) -> None:
     """SPEC v2 fields over a whole table: `parent_code` (`2010350` → `20103`), `is_total` (a
     合计 / 总计 / 小计 row, a class row whose 款 / 项 rows also appear, a `一、` row whose `1.`
@@ -149,7 +180,7 @@ def annotate_facts(facts: list[dict]) -> None:
                for n in range(3, len(f["subject_code"]), 2)}
     rows = sorted({(f["section"] or "", f["row_index"], -1 if f["_level"] is None else f["_level"]) for f in facts})
     headed = {(s, r) for (s, r, lvl), (s2, _, nxt) in zip(rows, rows[1:])
-              if s == s2 and lvl >= 0 and nxt > lvl}
+              if s == s2 and lvl >= 0 and nxt > lvl} | broken_down_rows(facts)
     for f in facts:
         code = f["subject_code"]
         f["parent_code"] = code[:-2] if code and len(code) > 3 else None

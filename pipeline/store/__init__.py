@@ -2,13 +2,15 @@
 
 Entry points: `write_jsonl(out_dir, records)` and `open_warehouse(url)`. Documents' records
 replace their earlier ones in one transaction (per document, or per batch of documents), so a
-rerun leaves no duplicates and a crash leaves no half-written document."""
+rerun leaves no duplicates and a crash leaves no half-written document. Each table has a key
+(`KEYS`); the analyst views (`VIEWS`, `docs/warehouse.md`) are created when a warehouse opens."""
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from pipeline.store.schema import SCHEMA
+from pipeline.store.schema import KEYS, SCHEMA
+from pipeline.store.views import VIEWS
 from pipeline.store.warehouse import DuckDBWarehouse, Warehouse, open_warehouse
 
 
@@ -27,4 +29,4 @@ def write_jsonl(out_dir: Path, records: dict[str, list[dict]]) -> None:
         tmp.replace(out_dir / f"{table}.jsonl")
 
 
-__all__ = ["SCHEMA", "DuckDBWarehouse", "Warehouse", "jsonl_lines", "open_warehouse", "write_jsonl"]
+__all__ = ["KEYS", "SCHEMA", "VIEWS", "DuckDBWarehouse", "Warehouse", "jsonl_lines", "open_warehouse", "write_jsonl"]

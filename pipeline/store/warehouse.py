@@ -1,35 +1,81 @@
-"""Warehouses: DuckDB embedded by default; PostgreSQL (any SQLAlchemy URL) in production."""
+"""Warehouses: DuckDB embedded by default; PostgreSQL (any SQLAlchemy URL) in production.
+
+Entry point: `open_warehouse(url)`. Opening a warehouse creates its tables with their keys
+(`schema.KEYS`), migrates one made by an older version (no keys, text timestamps) in one
+transaction, and creates or replaces the analyst views (`pipeline.store.views`)."""
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 from pathlib import Path
 
-from pipeline.store.schema import REGISTRY, SCHEMA
+from pipeline.store.schema import KEYS, REGISTRY, SCHEMA
+from pipeline.store.views import view_statements
 
-_SQL_TYPES = {"text": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "json": "VARCHAR", "bool": "BOOLEAN"}
+_SQL_TYPES = {"text": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "json": "VARCHAR", "bool": "BOOLEAN",
+              "timestamp": "TIMESTAMP WITH TIME ZONE"}
+
+
+def columns_of(table: str) -> list[tuple[str, str]]:
+    """The (column, kind) pairs of a record table or the registry."""
+    return REGISTRY if table == "registry" else SCHEMA[table]
+
+
+def to_timestamp(value):
+    """An ISO 8601 string (the records' form) as an aware datetime; UTC when it names no zone."""
+    if value is None or isinstance(value, datetime):
+        return value
+    parsed = datetime.fromisoformat(str(value))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def from_timestamp(value):
+    """A warehouse timestamp back in the records' form (`2026-01-02T03:04:05+00:00`), so rows read
+    back (crawl outputs, JSONL) are what the pipeline wrote."""
+    if not isinstance(value, datetime):
+        return value
+    value = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc).isoformat(timespec="seconds" if not value.microsecond else "auto")
 
 
 def _row(table: str, rec: dict) -> tuple:
     out = []
-    for col, kind in SCHEMA[table]:
+    for col, kind in columns_of(table):
         value = rec.get(col)
         if kind == "json" and value is not None:
             value = json.dumps(value, ensure_ascii=False)
+        elif kind == "timestamp":
+            value = to_timestamp(value)
         out.append(value)
     return tuple(out)
 
 
-_PANDAS_TYPES = {"text": "string", "int": "Int64", "float": "Float64", "json": "string", "bool": "boolean"}
+def _read_row(table: str, row: dict) -> dict:
+    """A stored row as the records hold it (timestamps as ISO strings)."""
+    for col, kind in columns_of(table):
+        if kind == "timestamp" and col in row:
+            row[col] = from_timestamp(row[col])
+    return row
+
+
+_PANDAS_TYPES = {"text": "string", "int": "Int64", "float": "Float64", "json": "string", "bool": "boolean",
+                 "timestamp": "string"}
 
 
 def _frame(table: str, records: list[dict]):
     """The records as a DataFrame of nullable typed columns: DuckDB takes it in one scan, where
-    `executemany` costs about a millisecond a row (3.6 s for a 100-page document's facts)."""
+    `executemany` costs about a millisecond a row (3.6 s for a 100-page document's facts).
+    Timestamps travel as ISO text and are cast by the INSERT."""
     import pandas as pd
 
     rows = [_row(table, r) for r in records]
-    return pd.DataFrame({col: pd.array([row[i] for row in rows], dtype=_PANDAS_TYPES[kind])
-                         for i, (col, kind) in enumerate(SCHEMA[table])})
+    columns = {}
+    for i, (col, kind) in enumerate(SCHEMA[table]):
+        values = [row[i] for row in rows]
+        if kind == "timestamp":
+            values = [None if v is None else v.isoformat() for v in values]
+        columns[col] = pd.array(values, dtype=_PANDAS_TYPES[kind])
+    return pd.DataFrame(columns)
 
 
 def latest_versions(documents: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
@@ -37,9 +83,16 @@ def latest_versions(documents: list[tuple[str, dict]]) -> list[tuple[str, dict]]
     return list({document_id: (document_id, records) for document_id, records in documents}.values())
 
 
-def _create_sql(table: str, columns=None) -> str:
-    cols = ", ".join(f'"{c}" {_SQL_TYPES[k]}' for c, k in (columns or SCHEMA[table]))
-    return f'CREATE TABLE IF NOT EXISTS "{table}" ({cols})'
+def _key_sql(table: str) -> str:
+    kind, cols = KEYS[table]
+    names = ", ".join(f'"{c}"' for c in cols)
+    return f"PRIMARY KEY ({names})" if kind == "primary" else f"UNIQUE ({names})"
+
+
+def _create_sql(table: str, name: str | None = None, extra: list[tuple[str, str]] = ()) -> str:
+    """CREATE TABLE with the table's columns (then `extra` (column, SQL type) pairs) and its key."""
+    cols = [f'"{c}" {_SQL_TYPES[k]}' for c, k in columns_of(table)] + [f'"{c}" {t}' for c, t in extra]
+    return f'CREATE TABLE IF NOT EXISTS "{name or table}" ({", ".join(cols)}, {_key_sql(table)})'
 
 
 class Warehouse:
@@ -54,6 +107,10 @@ class Warehouse:
         self.replace_documents([(document_id, records)])
 
     def rows(self, table: str) -> list[dict]:
+        raise NotImplementedError
+
+    def query(self, sql: str, params: list | None = None) -> list[dict]:
+        """Rows of a SELECT as dicts (positional `?` parameters on DuckDB, `:name` on SQLAlchemy)."""
         raise NotImplementedError
 
     def register(self, entry: dict) -> None:
@@ -77,12 +134,53 @@ class DuckDBWarehouse(Warehouse):
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         self.con = duckdb.connect(path)
-        self.con.execute(_create_sql("registry", REGISTRY))
-        for table, columns in SCHEMA.items():
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            for table in ["registry", *SCHEMA]:
+                self._ensure_table(table)
+            for statement in view_statements("duckdb"):
+                self.con.execute(statement)
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            self.con.close()
+            raise
+
+    def _ensure_table(self, table: str) -> None:
+        """Create the table, or bring an older version's to the current layout: missing columns
+        added; a table without its key or with text timestamps rebuilt (DuckDB adds neither a
+        constraint nor a type change to a table in place): created anew with the key, the rows
+        copied (a duplicate key fails the open, and the transaction), the old one dropped."""
+        have = dict(self.con.execute(
+            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? "
+            "AND table_schema = current_schema() ORDER BY ordinal_position", [table]).fetchall())
+        if not have:
             self.con.execute(_create_sql(table))
-            # a warehouse made by an older version gains the columns added since
-            for col, kind in columns:
-                self.con.execute(f'ALTER TABLE "{table}" ADD COLUMN IF NOT EXISTS "{col}" {_SQL_TYPES[kind]}')
+            return
+        constraint = "PRIMARY KEY" if KEYS[table][0] == "primary" else "UNIQUE"
+        keyed = any(list(cols) == list(KEYS[table][1]) for (cols,) in self.con.execute(
+            "SELECT constraint_column_names FROM duckdb_constraints() WHERE table_name = ? "
+            "AND schema_name = current_schema() AND constraint_type = ?", [table, constraint]).fetchall())
+        retyped = any(c in have and have[c] != _SQL_TYPES[k] for c, k in columns_of(table) if k == "timestamp")
+        if keyed and not retyped:
+            for col, kind in columns_of(table):
+                if col not in have:
+                    self.con.execute(f'ALTER TABLE "{table}" ADD COLUMN "{col}" {_SQL_TYPES[kind]}')
+            return
+        self._rebuild(table, have)
+
+    def _rebuild(self, table: str, have: dict[str, str]) -> None:
+        ours = {c for c, _ in columns_of(table)}
+        extra = [(c, t) for c, t in have.items() if c not in ours]  # a column we do not know is kept
+        new = f"{table}__migrating"
+        self.con.execute(f'DROP TABLE IF EXISTS "{new}"')
+        self.con.execute(_create_sql(table, new, extra))
+        select = [(f'CAST("{c}" AS {_SQL_TYPES[k]})' if c in have else "NULL") for c, k in columns_of(table)]
+        select += [f'"{c}"' for c, _ in extra]
+        names = ", ".join(f'"{c}"' for c in [*(c for c, _ in columns_of(table)), *(c for c, _ in extra)])
+        self.con.execute(f'INSERT INTO "{new}" ({names}) SELECT {", ".join(select)} FROM "{table}"')
+        self.con.execute(f'DROP TABLE "{table}"')
+        self.con.execute(f'ALTER TABLE "{new}" RENAME TO "{table}"')
 
     def replace_documents(self, documents: list[tuple[str, dict[str, list[dict]]]]) -> None:
         documents = latest_versions(documents)
@@ -96,7 +194,9 @@ class DuckDBWarehouse(Warehouse):
                 if rows:
                     con.register("batch", _frame(table, rows))
                     names = ", ".join(f'"{c}"' for c, _ in columns)
-                    con.execute(f'INSERT INTO "{table}" ({names}) SELECT {names} FROM batch')
+                    select = ", ".join(f'CAST("{c}" AS {_SQL_TYPES[k]})' if k == "timestamp" else f'"{c}"'
+                                       for c, k in columns)
+                    con.execute(f'INSERT INTO "{table}" ({names}) SELECT {select} FROM batch')
                     con.unregister("batch")
             con.execute("COMMIT")
         except Exception:
@@ -108,11 +208,17 @@ class DuckDBWarehouse(Warehouse):
         self.con.execute("BEGIN TRANSACTION")
         self.con.execute('DELETE FROM "registry" WHERE url = ?', [entry["url"]])
         self.con.execute(f'INSERT INTO "registry" ({", ".join(names)}) VALUES ({", ".join("?" for _ in names)})',
-                         [entry.get(c) for c in names])
+                         list(_row("registry", entry)))
         self.con.execute("COMMIT")
 
     def rows(self, table: str) -> list[dict]:
         cur = self.con.execute(f'SELECT * FROM "{table}"')
+        names = [d[0] for d in cur.description]
+        return [_read_row(table, dict(zip(names, r))) for r in cur.fetchall()]
+
+    def query(self, sql: str, params: list | None = None) -> list[dict]:
+        """Rows of any SELECT (over the views, say) as dicts."""
+        cur = self.con.execute(sql, params or [])
         names = [d[0] for d in cur.description]
         return [dict(zip(names, r)) for r in cur.fetchall()]
 

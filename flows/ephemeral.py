@@ -1,0 +1,91 @@
+"""The Prefect API of the flow commands: PREFECT_API_URL's server, or an ephemeral one started here.
+
+Without PREFECT_API_URL, Prefect starts a temporary API server on first use and gives it
+PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS (default 20 s) to answer. With a fresh
+PREFECT_HOME that server first creates its SQLite database (about 12 s of migrations on an idle
+2-core machine, far more on a busy one), so the first crawl of every new user or container died
+with "Timed out while attempting to connect to ephemeral Prefect API server"; a server given up
+on kept migrating while the next one started on the same file ("database is locked").
+
+So, before the first flow: a generous start-up timeout unless the user chose one, the database
+migrated here once under a file lock (the server's own migration is then a no-op), the server
+started here, and stopped and started once more if it does not answer. `configure()` must run
+before `prefect` is imported: Prefect reads its settings at import.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from pathlib import Path
+
+log = logging.getLogger("juesuan.prefect")
+
+TIMEOUT_VARIABLE = "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"
+STARTUP_TIMEOUT_S = 120  # a busy 2-core machine needed more than 60 s on a fresh PREFECT_HOME
+MIGRATE_LOCK_TIMEOUT_S = 600
+EXIT_NO_API = 3  # the CLI's exit code when no Prefect API could be reached or started
+
+
+class PrefectUnavailable(RuntimeError):
+    """No Prefect API: the ephemeral server failed to start twice."""
+
+
+def configure() -> None:
+    """Our start-up timeout where the user set none (child processes inherit it too)."""
+    os.environ.setdefault(TIMEOUT_VARIABLE, str(STARTUP_TIMEOUT_S))
+
+
+def ensure_api() -> None:
+    """Start the ephemeral API now, unless PREFECT_API_URL names a server (or ephemeral mode is
+    off, where Prefect's own error says what to set). Raises PrefectUnavailable."""
+    from prefect.settings import get_current_settings
+
+    settings = get_current_settings()
+    if settings.api.url or not settings.server.ephemeral.enabled:
+        return
+    migrate_database(Path(settings.home))
+    # the variable rather than the setting: prefect may have been imported before configure()
+    timeout = os.environ.get(TIMEOUT_VARIABLE) or settings.server.ephemeral.startup_timeout_seconds
+    start_server(int(float(timeout)))
+
+
+def migrate_database(home: Path) -> None:
+    """Prefect's database migrations, in this process, one process at a time. A failure is only
+    logged: the server migrates on start anyway, and its failure is the one reported."""
+    from prefect.locking._filelock import FileLock  # Prefect's own lock (its server uses it); version pinned
+    from prefect.server.database import provide_database_interface
+
+    home.mkdir(parents=True, exist_ok=True)
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # a line per migration is noise in juesuan.log
+    started = time.monotonic()
+    try:
+        with FileLock(str(home / ".juesuan-migrate.lock"), timeout=MIGRATE_LOCK_TIMEOUT_S):
+            asyncio.run(provide_database_interface().create_db())
+        log.info("Prefect database ready in %.1f s", time.monotonic() - started)
+    except Exception as exc:  # noqa: BLE001 - any failure here is retried by the server itself
+        log.warning("Prefect database migration before start-up failed: %r", exc)
+
+
+def start_server(timeout: int) -> None:
+    """Start Prefect's ephemeral server (the instance every client of this process then uses);
+    one retry, after stopping the process that did not answer."""
+    from prefect.server.api.server import SubprocessASGIServer
+
+    errors: list[str] = []
+    for _ in range(2):
+        server = SubprocessASGIServer()
+        started = time.monotonic()
+        try:
+            server.start(timeout=timeout)
+            log.info("ephemeral Prefect API server up in %.1f s at %s", time.monotonic() - started, server.api_url)
+            return
+        except Exception as exc:  # noqa: BLE001 - a time-out, a crash, an HTTP error: all retried once
+            errors.append(str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__)
+            log.warning("ephemeral Prefect API server did not start: %r", exc)
+            server.stop()  # a half-started server would keep the SQLite file busy for the next one
+    raise PrefectUnavailable(
+        f"the temporary Prefect API server did not start within {timeout} s (tried twice: {errors[-1]}); "
+        f"set PREFECT_API_URL to a running Prefect server (`prefect server start`) "
+        f"or raise {TIMEOUT_VARIABLE}")
