@@ -15,7 +15,7 @@ from prefect.artifacts import create_table_artifact
 from prefect.states import Failed, State
 
 from pipeline import crawl as crawling
-from pipeline.fetch import load_config
+from pipeline.fetch import CrawlBudget, load_config
 from pipeline.process import Options
 from pipeline.store import open_warehouse
 
@@ -63,9 +63,16 @@ def _ending(summary: crawling.CrawlSummary) -> crawling.CrawlSummary | State:
     return Failed(message=summary.message(), data=CrawlFailed(summary))
 
 
+def _budget(budget: tuple[float, float] | None) -> dict:
+    """The crawl budget as the fetcher option: a (seconds, ends_at) pair crosses into tasks as
+    plain numbers, `ends_at` a wall-clock instant that means the same in any process."""
+    return {"crawl_budget": CrawlBudget(*budget)} if budget else {}
+
+
 @task(name="discover", retries=2, retry_delay_seconds=10)
-def discover_task(sources: str, source_name: str) -> tuple[list[str], list[crawling.Failure]]:
-    return crawling.discover_source(sources, source_name)
+def discover_task(sources: str, source_name: str,
+                  budget: tuple[float, float] | None = None) -> tuple[list[str], list[crawling.Failure]]:
+    return crawling.discover_source(sources, source_name, **_budget(budget))
 
 
 # One task per document. Fetch retries live in the fetcher; the task retries what is left (a
@@ -74,16 +81,19 @@ def discover_task(sources: str, source_name: str) -> tuple[list[str], list[crawl
 # (pipeline.workers): Prefect's timeout cannot stop native code, the page time limit can.
 @task(name="crawl-url", retries=1, retry_delay_seconds=30, timeout_seconds=1800, tags=["juesuan-process"])
 def crawl_url_task(sources: str, source_name: str, url: str, out: str, warehouse: str | None, ocr: str,
-                   store: str | None, limits: dict | None = None) -> crawling.Outcome:
-    return crawling.crawl_one(sources, source_name, url, out, warehouse, Options(ocr=ocr, **(limits or {})), store)
+                   store: str | None, limits: dict | None = None,
+                   budget: tuple[float, float] | None = None) -> crawling.Outcome:
+    return crawling.crawl_one(sources, source_name, url, out, warehouse, Options(ocr=ocr, **(limits or {})), store,
+                              **_budget(budget))
 
 
 def _crawl(pairs: list[tuple[str, str]], sources: str, out: str, warehouse: str | None, ocr: str,
            store: str | None, limits: dict | None,
-           page_failures: list[crawling.Failure] | None = None) -> crawling.CrawlSummary | State:
+           page_failures: list[crawling.Failure] | None = None,
+           budget: tuple[float, float] | None = None) -> crawling.CrawlSummary | State:
     summary = crawling.CrawlSummary(discovered=len(pairs), failures=list(page_failures or []))
     for source_name, url in pairs:  # one after another: the embedded warehouse has one writer
-        summary.tally(crawl_url_task(sources, source_name, url, out, warehouse, ocr, store, limits))
+        summary.tally(crawl_url_task(sources, source_name, url, out, warehouse, ocr, store, limits, budget))
     w = open_warehouse(warehouse or crawling.default_warehouse(Path(out)))
     try:
         crawling.write_outputs(w, Path(out))
@@ -105,11 +115,16 @@ def crawl_flow(sources: str, out: str = "out", warehouse: str | None = None, ocr
     Path(out).mkdir(parents=True, exist_ok=True)
     pairs: list[tuple[str, str]] = []
     page_failures: list[crawling.Failure] = []
-    for src in load_config(sources).sources:
-        urls, failures = discover_task(sources, src.name)
+    config = load_config(sources)
+    budget = None
+    if config.crawl_budget_seconds is not None:  # one budget for the whole crawl, from now
+        started = CrawlBudget.start(config.crawl_budget_seconds)
+        budget = (started.seconds, started.ends_at)
+    for src in config.sources:
+        urls, failures = discover_task(sources, src.name, budget)
         pairs += [(src.name, url) for url in urls]
         page_failures += failures
-    return _crawl(pairs, sources, out, warehouse, ocr, store, limits, page_failures)
+    return _crawl(pairs, sources, out, warehouse, ocr, store, limits, page_failures, budget)
 
 
 @flow(name="juesuan-rerun-failed", log_prints=True)

@@ -15,17 +15,20 @@ before `prefect` is imported: Prefect reads its settings at import.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import time
 from pathlib import Path
+
+from pipeline import exit_codes
 
 log = logging.getLogger("juesuan.prefect")
 
 TIMEOUT_VARIABLE = "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"
 STARTUP_TIMEOUT_S = 120  # a busy 2-core machine needed more than 60 s on a fresh PREFECT_HOME
 MIGRATE_LOCK_TIMEOUT_S = 600
-EXIT_NO_API = 3  # the CLI's exit code when no Prefect API could be reached or started
+EXIT_NO_API = exit_codes.NO_API  # the CLI's exit code when no Prefect API could be reached or started
 
 
 class PrefectUnavailable(RuntimeError):
@@ -68,14 +71,76 @@ def migrate_database(home: Path) -> None:
         log.warning("Prefect database migration before start-up failed: %r", exc)
 
 
+# Run in the server's process before uvicorn replaces it (exec keeps the pid and the setting):
+# the kernel kills the server when the thread that started it dies, even by kill -9, which runs
+# none of Prefect's atexit clean-up (a 255 MB uvicorn used to outlive every killed crawl).
+# A `-c` prologue rather than Popen's preexec_fn, which is unsafe once threads run (Prefect's do).
+DIE_WITH_PARENT = """\
+import ctypes, os, signal, sys
+parent = int(sys.argv[1])
+try:
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
+except (OSError, AttributeError):
+    pass  # not Linux: Prefect's atexit stop is all there is
+if os.getppid() != parent:  # the parent died before the request took effect
+    os._exit(1)
+os.execv(sys.executable, [sys.executable, *sys.argv[2:]])
+"""
+
+
+def server_class():
+    """Prefect's SubprocessASGIServer whose uvicorn process dies with this one (a subclass: the
+    singleton registry is the base class's, so Prefect's own clients find this instance)."""
+    from prefect.server.api.server import SubprocessASGIServer
+
+    class DyingWithParentServer(SubprocessASGIServer):
+        def _run_uvicorn_command(self):
+            with patched_popen(wrap_with_death_signal):
+                return super()._run_uvicorn_command()
+
+    return DyingWithParentServer
+
+
+def wrap_with_death_signal(args: list[str]) -> list[str]:
+    """`python -m uvicorn …` → `python -c DIE_WITH_PARENT PID -m uvicorn …`."""
+    import sys
+
+    assert args and args[0] == sys.executable, args  # Prefect's launch line, as pinned
+    return [sys.executable, "-c", DIE_WITH_PARENT, str(os.getpid()), *args[1:]]
+
+
+@contextlib.contextmanager
+def patched_popen(rewrite):
+    """Prefect's module-level `subprocess.Popen`, seen by its server module only, with its
+    `args` rewritten: its launch line is kept (env, port, app) rather than copied here."""
+    import subprocess
+
+    import prefect.server.api.server as server_module
+
+    real = subprocess.Popen
+
+    class _Subprocess:  # the module reads `subprocess.Popen`; only that attribute differs
+        def __getattr__(self, name):
+            return getattr(subprocess, name)
+
+        @staticmethod
+        def Popen(args, *rest, **kw):  # noqa: N802 - the name Prefect calls
+            return real(rewrite(list(args)), *rest, **kw)
+
+    server_module.subprocess = _Subprocess()
+    try:
+        yield
+    finally:
+        server_module.subprocess = subprocess
+
+
 def start_server(timeout: int) -> None:
     """Start Prefect's ephemeral server (the instance every client of this process then uses);
     one retry, after stopping the process that did not answer."""
-    from prefect.server.api.server import SubprocessASGIServer
-
+    server_cls = server_class()
     errors: list[str] = []
     for _ in range(2):
-        server = SubprocessASGIServer()
+        server = server_cls()
         started = time.monotonic()
         try:
             server.start(timeout=timeout)

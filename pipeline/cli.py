@@ -7,7 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
-from pipeline import leave_out_pymupdf_extras
+from pipeline import exit_codes, leave_out_pymupdf_extras
 
 leave_out_pymupdf_extras()
 
@@ -154,25 +154,53 @@ def main(argv: list[str] | None = None) -> int:
         return export_command(args)
     if args.command != "serve":
         check_limits(parser, args)
+    if args.command == "run" and args.workers < 0:
+        parser.error("--workers must be 0 or more")
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    # the full story goes to a log file; the terminal gets one line per problem at most
-    logging.basicConfig(filename=out / "juesuan.log", level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        # the full story goes to a log file; the terminal gets one line per problem at most
+        logging.basicConfig(filename=out / "juesuan.log", level=logging.INFO,
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    except OSError as exc:
+        return tell(f"cannot write to --out {out}: {exc.strerror or exc}", EXIT_OUTPUT)
+    # a log line that cannot be written (a full disk) is lost, not a traceback on the terminal
+    logging.raiseExceptions = False
     if args.command == "run":
-        from pipeline.run import UsageError, run_inputs
-
-        if args.workers < 0:
-            parser.error("--workers must be 0 or more")
-        try:
-            summary = run_inputs(args.inputs, out, args.warehouse, options_from(args), args.workers)
-        except UsageError as exc:
-            print(f"juesuan: {exc}", file=sys.stderr)
-            return 2
-        print(summary.line())
-        print(f"records in {out}/*.jsonl, warehouse {args.warehouse or f'duckdb:///{out}/warehouse.duckdb'}, report {out}/report.html")
-        return 1 if summary.failed else 0
+        return run_command(args, out)
     return run_flow_command(args)
+
+
+EXIT_OUTPUT = exit_codes.OUTPUT
+EXIT_BUSY = exit_codes.BUSY
+
+
+def tell(message: str, code: int) -> int:
+    """A problem that ends the command: one line on stderr, no traceback, and its exit code."""
+    print(f"juesuan: {message}", file=sys.stderr)
+    return code
+
+
+def run_command(args, out: Path) -> int:
+    """`juesuan run`: 0, 1 when a document failed, 2 usage, 4 an output not written, 5 warehouse busy."""
+    from pipeline.outputs import OutputError
+    from pipeline.run import UsageError, run_inputs
+    from pipeline.store import WarehouseBusy
+
+    try:
+        summary = run_inputs(args.inputs, out, args.warehouse, options_from(args), args.workers)
+    except UsageError as exc:
+        return tell(str(exc), 2)
+    except OutputError as exc:
+        return tell(str(exc), exc.code)
+    except WarehouseBusy as exc:
+        return tell(str(exc), EXIT_BUSY)
+    except OSError as exc:  # anything else the disk refused, outside the outputs' own care
+        logging.getLogger("juesuan").exception("run failed")
+        return tell(f"I/O error: {exc}", EXIT_OUTPUT)
+    print(summary.line())
+    print(f"records in {out}/*.jsonl, warehouse {args.warehouse or f'duckdb:///{out}/warehouse.duckdb'}, report {out}/report.html")
+    return 1 if summary.failed else 0
 
 
 if __name__ == "__main__":

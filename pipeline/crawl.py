@@ -3,7 +3,14 @@
 Entry points: `crawl(sources_path, out_dir, warehouse_url)` and `rerun_failed(...)`; the Prefect
 flows in `flows/crawl.py` orchestrate the same steps (`discover_urls`, `crawl_url`). Each URL's
 state lives in the warehouse's registry (discovered → fetched → processed | failed), so a crawl
-that is killed and started again, or run twice, ends with the same warehouse rows."""
+that is killed and started again, or run twice, ends with the same warehouse rows.
+
+Time: each request has a deadline and each URL a budget (per source, `pipeline.fetch.http`); the
+sources file's top-level `crawl_budget_seconds` bounds a whole `crawl` — started when the crawl
+starts, shared by every source's fetcher — after which the URLs left are recorded as failed with
+a "crawl budget" error instead of being fetched.  A flow that runs URLs as separate tasks passes
+the same `CrawlBudget` as `crawl_budget=` to `crawl_one` / `discover_source`.  Failures stopped by
+a deadline or budget name their host (`Failure.slow_host`; `CrawlSummary.slow_hosts`)."""
 from __future__ import annotations
 
 import logging
@@ -13,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pipeline.fetch import (Fetcher, FetchResult, Page, Source, discover, load_cache, load_config, mirror, save_cache,
+from pipeline.fetch import (CrawlBudget, FetchError, Fetcher, FetchResult, Page, Source, discover, load_cache, load_config, mirror, save_cache,
                             url_filename)
 from pipeline.fetch.http import _strip_fragment
 from pipeline.process import RECORD_TABLES, Options
@@ -32,9 +39,11 @@ class Failure:
     error: str
     attempts: int  # HTTP requests sent for it in this crawl, retries and redirects included (0: refused)
     kind: str = "document"  # document | start page | index page
+    slow_host: str | None = None  # the host, when a deadline or budget stopped it
 
     def line(self) -> str:
-        return f"failed {self.kind}: {self.url}  error: {self.error}  attempts: {self.attempts}"
+        slow = f"  slow host: {self.slow_host}" if self.slow_host else ""
+        return f"failed {self.kind}: {self.url}  error: {self.error}  attempts: {self.attempts}{slow}"
 
 
 @dataclass
@@ -50,6 +59,11 @@ class CrawlSummary:
         return sum(f.kind != "document" for f in self.failures)
 
     @property
+    def slow_hosts(self) -> list[str]:
+        """Hosts that a deadline or budget cut off, in first-failure order."""
+        return list(dict.fromkeys(f.slow_host for f in self.failures if f.slow_host))
+
+    @property
     def ok(self) -> bool:
         return not self.failed and not self.failures
 
@@ -60,15 +74,17 @@ class CrawlSummary:
 
     def line(self) -> str:
         pages = f"  pages failed: {self.pages_failed}" if self.pages_failed else ""
+        slow = f"  slow hosts: {', '.join(self.slow_hosts)}" if self.slow_hosts else ""
         return (f"urls: {self.discovered}  processed: {self.processed}  unchanged: {self.unchanged}  "
-                f"failed: {self.failed}{pages}")
+                f"failed: {self.failed}{pages}{slow}")
 
     def message(self) -> str:
         """What failed, counted: the message of a failed crawl's flow run."""
         kinds = [f.kind for f in self.failures]
         parts = [f"{n} {kind}{'s' if n > 1 else ''} failed" for kind in ("document", "start page", "index page")
                  if (n := kinds.count(kind))]
-        return ", ".join(parts) or "nothing failed"
+        slow = f" (slow hosts: {', '.join(self.slow_hosts)})" if self.slow_hosts else ""
+        return (", ".join(parts) or "nothing failed") + slow
 
 
 @dataclass(frozen=True)
@@ -117,7 +133,7 @@ def crawl_url(url: str, source: Source, fetcher: Fetcher, warehouse: Warehouse, 
     if result.status == "failed":
         entry.update(status="failed", last_error=result.error, attempts=(entry["attempts"] or 0) + 1, updated_at=now())
         warehouse.register(entry)
-        return Outcome("failed", Failure(url, result.error or "fetch failed", requests))
+        return Outcome("failed", Failure(url, result.error or "fetch failed", requests, slow_host=result.slow_host))
     if entry["status"] == "processed" and entry.get("sha256") == result.sha256:
         return Outcome("unchanged")  # same bytes as last time: nothing to write, not even a timestamp
     processed = warehouse.registry(status="processed")
@@ -151,11 +167,16 @@ class _CountedPages:
     def __init__(self, fetcher: Fetcher):
         self.fetcher = fetcher
         self.attempts: dict[str, int] = {}
+        self.slow_hosts: dict[str, str] = {}  # url -> host, for pages a deadline or budget stopped
 
     def get_page(self, url: str) -> Page:
         with requests_sent(self.fetcher) as sent:
             try:
                 return self.fetcher.get_page(url)
+            except FetchError as e:
+                if e.slow_host:
+                    self.slow_hosts[url] = e.slow_host
+                raise
             finally:
                 self.attempts[url] = len(sent)
 
@@ -167,8 +188,8 @@ def discover_urls(source: Source, fetcher: Fetcher, summary: CrawlSummary) -> li
     pages = _CountedPages(fetcher)
     urls = discover(source, pages, errors)  # type: ignore[arg-type]  # duck-typed: get_page only
     starts = {_strip_fragment(u) for u in source.start_urls}  # as discover queues them
-    summary.failures += [Failure(u, e, pages.attempts.get(u, 0), "start page" if u in starts else "index page")
-                         for u, e in errors]
+    summary.failures += [Failure(u, e, pages.attempts.get(u, 0), "start page" if u in starts else "index page",
+                                 pages.slow_hosts.get(u)) for u, e in errors]
     return urls
 
 
@@ -191,6 +212,8 @@ def crawl(sources_path: str | Path, out_dir: str | Path = "out", warehouse_url: 
     cache_path = out / "fetch_cache.json"
     cache = load_cache(cache_path)
     summary = CrawlSummary()
+    if config.crawl_budget_seconds is not None:  # one budget for all sources, from now
+        fetcher_options.setdefault("crawl_budget", CrawlBudget.start(config.crawl_budget_seconds))
     try:
         for source in config.sources:
             with Fetcher.for_source(source, store_root=out / "raw", cache=cache, **fetcher_options) as fetcher:

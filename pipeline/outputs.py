@@ -5,19 +5,36 @@ Entry points: `document_outputs(result)`, a document's JSONL lines and report se
 its worker, so that this work runs in parallel too), and `RunOutputs(out_dir, warehouse)`:
 `add(index, result)` for each document as it is done, in any order, then `finish()`. Nothing of
 a document is kept once it is added, besides counts: its text waits in temporary files of the
-output folder, its records in the next warehouse batch."""
+output folder, its records in the next warehouse batch.
+
+All or nothing for the files: `finish()` writes every file to a temporary first, fsyncs them,
+and only then renames them over the previous run's; any failure (a full disk) removes every
+temporary and leaves the previous files. The warehouse, written in batches during the run, is
+not rolled back: a failure raises `OutputError`, one line saying which outputs are this run's
+and which the previous run's."""
 from __future__ import annotations
 
 import contextlib
+import logging
+import os
 import tempfile
 import time
 from collections import Counter
 from pathlib import Path
 
+from pipeline import exit_codes
 from pipeline.model import DocumentOutputs
 from pipeline.process import DocumentResult
 from pipeline.report import REPORT_TAIL, RUN_COUNTS, render_document, report_head, run_counts
 from pipeline.store import SCHEMA, Warehouse, jsonl_lines
+
+log = logging.getLogger("juesuan")
+
+EXIT_OUTPUT = exit_codes.OUTPUT  # the CLI's exit code: an output (files or warehouse) could not be written
+EXIT_BUSY = exit_codes.BUSY  # ... the warehouse was held by another process past the lock timeout
+# what a killed run leaves in --out: our temporaries, spools (where O_TMPFILE is missing) and
+# `juesuan export`'s partial files; removed when the next run starts
+STALE_PATTERNS = (".*.tmp", ".spool-*", ".export-*")
 
 # A warehouse transaction costs a few statements per table whatever its size (DuckDB: about
 # 60 ms for one document, 0.2 s for 48), so documents are stored in batches; a batch is
@@ -30,6 +47,83 @@ STORE_BATCH_SECONDS = 5.0
 def document_outputs(result: DocumentResult) -> DocumentOutputs:
     return DocumentOutputs({table: jsonl_lines(table, result.records[table]) for table in SCHEMA},
                            render_document(result.records, result.views))
+
+
+class OutputError(Exception):
+    """An output could not be written. One line (`str`) saying what is stale; `code` the exit code."""
+
+    def __init__(self, message: str, code: int = EXIT_OUTPUT):
+        super().__init__(message)
+        self.code = code
+
+
+def one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:300] if text else type(exc).__name__
+
+
+def first_cause(exc: BaseException) -> BaseException:
+    """The error a chain started from: a failed write whose ROLLBACK then fails too (DuckDB on a
+    full disk) is told by the write's error, not the rollback's."""
+    seen = {id(exc)}
+    while (exc.__cause__ or exc.__context__) is not None and id(exc.__cause__ or exc.__context__) not in seen:
+        exc = exc.__cause__ or exc.__context__
+        seen.add(id(exc))
+    return exc
+
+
+def remove_stale_temporaries(folder: Path) -> list[Path]:
+    """Temporaries a killed run left in `folder` (kill -9 runs no clean-up); the ones removed."""
+    removed = []
+    for pattern in STALE_PATTERNS:
+        for path in folder.glob(pattern):
+            with contextlib.suppress(OSError):  # a folder or a file gone meanwhile: not ours to fight
+                path.unlink()
+                removed.append(path)
+    if removed:
+        log.info("removed %d temporaries of an interrupted run: %s", len(removed), ", ".join(p.name for p in removed))
+    return removed
+
+
+def replace_all(files: dict[Path, Path]) -> None:
+    """Rename each temporary over its target (`{temporary: target}`) as one step as far as a POSIX
+    folder allows: the previous targets are hard-linked aside first, so that a rename failing
+    half-way puts them all back. The temporaries are gone afterwards, whatever happened."""
+    backups: dict[Path, Path] = {}
+    done: list[Path] = []
+    try:
+        for target in files.values():
+            if target.exists():
+                backup = target.with_name(f".{target.name}.prev.tmp")
+                backup.unlink(missing_ok=True)
+                os.link(target, backup)  # a link costs no data blocks, so it works on a full disk
+                backups[target] = backup
+        for tmp, target in files.items():
+            tmp.replace(target)
+            done.append(target)
+    except BaseException:
+        for target in done:  # put the previous run's files back (or remove the new ones it lacked)
+            with contextlib.suppress(OSError):
+                if target in backups:
+                    backups[target].replace(target)
+                else:
+                    target.unlink()
+        raise
+    finally:
+        for path in [*files, *backups.values()]:
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
+    _fsync_folder(next(iter(files.values())).parent)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """The renames themselves durable (a crash after the run must not bring back old names)."""
+    with contextlib.suppress(OSError):  # not every platform or filesystem opens a folder
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 class _Spool:
@@ -58,21 +152,33 @@ class _Spool:
 class RunOutputs:
     """The outputs of one run into `out_dir` and `warehouse` (see the module docstring)."""
 
-    def __init__(self, out_dir: str | Path, warehouse: Warehouse):
+    def __init__(self, out_dir: str | Path, warehouse: Warehouse, warehouse_url: str = "the warehouse"):
         self.out = Path(out_dir)
         self.out.mkdir(parents=True, exist_ok=True)
+        remove_stale_temporaries(self.out)
         self.warehouse = warehouse
-        self.spools = {name: _Spool(self.out) for name in [*SCHEMA, "report"]}
+        self.warehouse_url = warehouse_url
+        self.spools: dict[str, _Spool] = {}
+        try:
+            self.spools = {name: _Spool(self.out) for name in [*SCHEMA, "report"]}
+        except OSError as exc:
+            self._close_spools()
+            raise self._files_failed(exc) from exc
         self.counts: Counter[str] = Counter()
         self.batch: list[tuple[str, dict]] = []
         self.batch_rows = 0
         self.batch_since = 0.0
+        self.stored = 0  # documents of this run the warehouse holds
+        self.store_failed = False
 
     def add(self, index: int, result: DocumentResult) -> None:
         outputs = result.outputs or document_outputs(result)
-        for table, text in outputs.jsonl.items():
-            self.spools[table].add(index, text)
-        self.spools["report"].add(index, outputs.html)
+        try:
+            for table, text in outputs.jsonl.items():
+                self.spools[table].add(index, text)
+            self.spools["report"].add(index, outputs.html)
+        except OSError as exc:  # the spools live in --out: a full disk shows here first
+            raise self._files_failed(exc) from exc
         self.counts.update(run_counts(result.records))
         if not self.batch:
             self.batch_since = time.monotonic()
@@ -83,30 +189,71 @@ class RunOutputs:
             self.store_batch()
 
     def store_batch(self) -> None:
-        if self.batch:
+        """The batch into the warehouse; `OutputError` (saying what it holds) when that fails."""
+        if not self.batch:
+            return
+        try:
             self.warehouse.replace_documents(self.batch)
+        except Exception as exc:  # DuckDB's IOException on a full disk, a lost server, a lock timeout
+            self.store_failed = True  # no retry at close: the same write would fail the same way
+            log.exception("storing %d documents in %s failed", len(self.batch), self.warehouse_url)
+            raise self._warehouse_failed(exc) from exc
+        self.stored += len(self.batch)
         self.batch, self.batch_rows = [], 0
 
     def finish(self) -> dict[str, int]:
-        """Store the last batch, write `<table>.jsonl` and report.html (each atomically); the counts."""
+        """Store the last batch, then write `<table>.jsonl` and report.html all or none; the counts."""
         self.store_batch()
-        for table in SCHEMA:
-            self._write(f"{table}.jsonl", self.spools[table])
         head = report_head(self.counts).encode("utf-8") + b"\n"
-        self._write("report.html", self.spools["report"], head, REPORT_TAIL.encode("utf-8"), b"\n")
+        parts = {f"{table}.jsonl": (self.spools[table], b"", b"", b"") for table in SCHEMA}
+        parts["report.html"] = (self.spools["report"], head, REPORT_TAIL.encode("utf-8"), b"\n")
+        written: dict[Path, Path] = {}
+        try:
+            for name, (spool, head_, tail, separator) in parts.items():
+                tmp = self.out / f".{name}.tmp"
+                written[tmp] = self.out / name
+                self._write(tmp, spool, head_, tail, separator)
+            replace_all(written)
+        except OSError as exc:
+            for tmp in written:  # every temporary goes: the previous run's files stay, whole
+                with contextlib.suppress(OSError):
+                    tmp.unlink(missing_ok=True)
+            log.exception("writing the run's files in %s failed", self.out)
+            raise self._files_failed(exc) from exc
         return {name: self.counts[name] for name in RUN_COUNTS}
 
-    def _write(self, name: str, spool: _Spool, head: bytes = b"", tail: bytes = b"", separator: bytes = b"") -> None:
-        tmp = self.out / f".{name}.tmp"
+    @staticmethod
+    def _write(tmp: Path, spool: _Spool, head: bytes, tail: bytes, separator: bytes) -> None:
         with tmp.open("wb") as fh:
             fh.write(head)
             spool.copy_in_order(fh, separator)
             fh.write(tail)
-        tmp.replace(self.out / name)
+            fh.flush()
+            os.fsync(fh.fileno())  # on disk before any rename: a crash must not leave a renamed empty file
+
+    def _files_failed(self, exc: BaseException) -> OutputError:
+        held = (f"the warehouse holds this run's {self.stored} documents stored so far" if getattr(self, "stored", 0)
+                else "the warehouse holds none of this run's documents")
+        return OutputError(f"could not write the run's files in {self.out}: {one_line(exc)}; "
+                           f"its *.jsonl and report.html are left as they were (the previous run's); {held}")
+
+    def _warehouse_failed(self, exc: BaseException) -> OutputError:
+        from pipeline.store import WarehouseBusy
+
+        code = EXIT_BUSY if isinstance(exc, WarehouseBusy) else EXIT_OUTPUT
+        why = one_line(exc) if code == EXIT_BUSY else one_line(first_cause(exc))
+        return OutputError(f"could not write the warehouse {self.warehouse_url}: {why}; it holds "
+                           f"{self.stored} documents of this run; the files in {self.out} are the previous run's",
+                           code)
 
     def close(self) -> None:
         """Interrupted or done: what was done is stored (the batch, when the warehouse allows)."""
-        with contextlib.suppress(Exception):
-            self.store_batch()
+        if not self.store_failed:
+            with contextlib.suppress(Exception):
+                self.store_batch()
+        self._close_spools()
+
+    def _close_spools(self) -> None:
         for spool in self.spools.values():
-            spool.close()
+            with contextlib.suppress(OSError):
+                spool.close()

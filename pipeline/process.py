@@ -198,10 +198,28 @@ def read_input(path: Path) -> tuple[bytes, str | None]:
         return b"", f"cannot read file: {exc.strerror or exc}"
 
 
-def new_result(path: Path, data: bytes, source_uri: str | None = None, source_name: str | None = None,
-               filename: str | None = None) -> DocumentResult:
-    """A result holding just the document's row, status `done` until told otherwise."""
-    document_id = hashlib.sha256(data).hexdigest()
+HASH_CHUNK = 1 << 20  # bytes read at a time when hashing a file without holding it
+
+
+def file_sha256(path: Path) -> str:
+    """The file's SHA-256, read in chunks: the supervisor hashes a document whose worker died
+    without loading it (a 500 MB scan must not cost the parent 500 MB). An unreadable file
+    hashes as empty, as `read_input` gives it."""
+    digest = hashlib.sha256()
+    try:
+        with Path(path).open("rb") as fh:
+            while chunk := fh.read(HASH_CHUNK):
+                digest.update(chunk)
+    except OSError:
+        return hashlib.sha256(b"").hexdigest()
+    return digest.hexdigest()
+
+
+def new_result(path: Path, data: bytes | None, source_uri: str | None = None, source_name: str | None = None,
+               filename: str | None = None, document_id: str | None = None) -> DocumentResult:
+    """A result holding just the document's row, status `done` until told otherwise; its id the
+    SHA-256 of `data`, or `document_id` when the caller hashed the file itself."""
+    document_id = document_id or hashlib.sha256(data or b"").hexdigest()
     result = DocumentResult(document_id, path=str(path))
     result.records["documents"] = [{
         "document_id": document_id, "source_uri": source_uri or str(path.resolve()), "source_name": source_name,
@@ -216,7 +234,7 @@ def failed_document(path: Path, message: str, source_uri: str | None = None, sou
                     filename: str | None = None) -> DocumentResult:
     """The record of a document that could not be processed at all (its worker died, say)."""
     path = Path(path)
-    result = new_result(path, read_input(path)[0], source_uri, source_name, filename)
+    result = new_result(path, None, source_uri, source_name, filename, document_id=file_sha256(path))
     _fail(result, result.document, message)
     return result
 

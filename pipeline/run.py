@@ -5,10 +5,11 @@ independent: one that fails is recorded as failed and the others go on. Each is 
 watched worker process (`pipeline.workers`); this process only stores and reports."""
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.outputs import RunOutputs
+from pipeline.outputs import OutputError, RunOutputs, one_line
 from pipeline.process import PDF_SUFFIXES, TEXT_SUFFIXES, Options, process_document
 from pipeline.store import open_warehouse
 from pipeline.workers import Job, process_supervised
@@ -90,12 +91,51 @@ def store_results(results, out_dir: str | Path = "out", warehouse_url: str | Non
     """`results`: (input index, DocumentResult) pairs in any order. Documents go into the
     warehouse as they come (in batches); the run's JSONL and report list them in input order."""
     out = Path(out_dir)
-    warehouse = open_warehouse(warehouse_url or f"duckdb:///{out / 'warehouse.duckdb'}")
-    outputs = RunOutputs(out, warehouse)
+    url = warehouse_url or f"duckdb:///{out / 'warehouse.duckdb'}"
+    warehouse = open_run_warehouse(url)
+    try:
+        # after the warehouse is ours: a run still holding it may still be writing its temporaries
+        outputs = RunOutputs(out, warehouse, url)
+    except BaseException:
+        warehouse.close()
+        raise
     try:
         for index, result in results:
             outputs.add(index, result)
-        return RunSummary(**outputs.finish(), warehouse=warehouse_totals(warehouse))
-    finally:
+        counts = outputs.finish()
+        totals = warehouse_totals(warehouse)
+    except BaseException:
+        stop = getattr(results, "close", None)  # the workers stop now, not when the generator is collected
+        if stop:
+            with contextlib.suppress(Exception):
+                stop()
         outputs.close()
+        with contextlib.suppress(Exception):  # the first failure is the one to tell
+            warehouse.close()
+        raise
+    outputs.close()
+    close_warehouse(warehouse, url)
+    return RunSummary(**counts, warehouse=totals)
+
+
+def open_run_warehouse(url: str):
+    """The warehouse; `OutputError` when it cannot be created or opened (a full disk),
+    `UsageError` for a URL we do not know, `WarehouseBusy` as the store raises it."""
+    from pipeline.store import StoreError
+
+    try:
+        return open_warehouse(url)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    except StoreError:
+        raise
+    except Exception as exc:  # duckdb.IOException, OSError, a database refusing: nothing was written
+        raise OutputError(f"could not open the warehouse {url}: {one_line(exc)}; nothing of this run was written") from exc
+
+
+def close_warehouse(warehouse, url: str) -> None:
+    """A close that fails (DuckDB checkpointing onto a full disk) is told like a failed write."""
+    try:
         warehouse.close()
+    except Exception as exc:
+        raise OutputError(f"could not close the warehouse {url}: {one_line(exc)}") from exc

@@ -52,3 +52,15 @@ class PostgresServer:
             self._run(self.pg_ctl, "-D", str(self.dir / "data"), "-m", "immediate", "stop")
         finally:
             shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def fresh_database(postgres_url: str, name: str) -> str:
+    """A database of its own on the session's server (other tests store documents there too)."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as con:
+        con.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
+        con.exec_driver_sql(f"CREATE DATABASE {name}")
+    engine.dispose()
+    return postgres_url.rsplit("/", 1)[0] + f"/{name}"

@@ -18,6 +18,7 @@ from pipeline.process import Options, process_document
 from pipeline.store import SCHEMA, open_warehouse
 from pipeline.store.schema import REGISTRY
 from pipeline.store.views import VIEWS
+from pg import fresh_database
 
 BACKENDS = ["duckdb", "postgresql"]
 YUAN = {"万元": 10000, "元": 1}
@@ -53,16 +54,6 @@ def results(tmp_path_factory) -> dict:
     if PUTUO.exists():
         out["putuo"] = process_document(PUTUO)
     return out
-
-
-def fresh_database(postgres_url: str, name: str) -> str:
-    """A database of its own on the session's server (other tests store documents there too)."""
-    engine = sa.create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as con:
-        con.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
-        con.exec_driver_sql(f"CREATE DATABASE {name}")
-    engine.dispose()
-    return postgres_url.rsplit("/", 1)[0] + f"/{name}"
 
 
 def warehouse_url(backend: str, request, tmp_path_factory, name: str) -> str:

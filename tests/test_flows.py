@@ -153,3 +153,36 @@ def test_rerun_failed_flow_completes_what_failed(prefect_harness, portal_sources
     portal.faults.clear()
     second = rerun_failed_flow(sources=str(portal_sources), out=out)
     assert (second.discovered, second.processed, second.failed) == (1, 1, 0)
+
+
+def test_crawl_flow_keeps_the_crawl_budget(prefect_harness, tmp_path):
+    """The flow runs each URL as its own task: the sources file's crawl_budget_seconds still
+    bounds the whole crawl (the budget's end travels into every task)."""
+    import time
+
+    from portal import Portal, fake_disclosure_site
+    from prefect.states import State
+
+    from flows.crawl import crawl_flow, summary_of
+    from test_fetch_deadlines import DripServer, sources_file
+
+    drip = DripServer()
+    try:
+        with Portal() as portal:
+            fake_disclosure_site(portal)
+            slow = [drip.url(f"/drip-body-{i}.pdf") for i in range(6)]
+            portal.add_html("/many/index.html", "<html><body>" + "".join(f'<a href="{u}">x</a>' for u in slow)
+                            + "</body></html>")
+            sources = sources_file(tmp_path, portal.url("/many/index.html"),
+                                   extra="    deadline_seconds: 2\n    url_budget_seconds: 2\n",
+                                   top="crawl_budget_seconds: 5\n")
+            started = time.monotonic()
+            state = crawl_flow(sources=str(sources), out=str(tmp_path / "out"), return_state=True)
+            elapsed = time.monotonic() - started
+    finally:
+        drip.close()
+    assert isinstance(state, State) and state.is_failed()
+    summary = summary_of(state)
+    assert summary.failed == 6
+    assert sum("crawl budget 5 s" in f.error for f in summary.failures) >= 3
+    assert elapsed < 30, elapsed  # six 2 s deadlines in a row would cost 12 s plus tasks; unbounded, minutes

@@ -69,7 +69,7 @@ def discover(source: Source, fetcher: Fetcher, errors: list | None = None) -> li
             continue
         seen_pages.add(page.final_url)
         for link in extract_links(page.text, page.final_url):
-            if not source.host_allowed(urlsplit(link).hostname):
+            if not source.url_allowed(link):  # host and, where an entry names one, port
                 continue
             if source.is_document(link):
                 if link not in seen_docs:

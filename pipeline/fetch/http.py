@@ -4,7 +4,25 @@ cap, PDF sniffing, a per-host rate limit and an identifying User-Agent.
 Security rules (checked on every hop, redirects included, before any request is sent):
 only http/https, only hosts in `allow_hosts`, no credentials in URLs, and no private, loopback,
 link-local or otherwise non-global addresses unless `allow_private` is set.  Names from URLs are
-never used as file paths: documents are stored by sha256 (see `store.py`)."""
+never used as file paths: documents are stored by sha256 (see `store.py`).  `allow_hosts` entries
+may name a port (`example.gov.cn:8080`): then only that port is allowed (see `sources.py`).
+
+Time is bounded by deadlines, not inactivity timeouts.  httpx's timeouts restart with every byte
+read, so a server that drips its headers or body one byte every few seconds would hold a request
+forever.  Three wall-clock limits apply instead:
+- `deadline` (default 120 s; `deadline_seconds` in the sources file): one request, connect +
+  headers + body.  A watchdog timer enforces it: every socket the client uses reports itself to
+  the current request's watchdog (a network backend wrapping httpcore's, `_WatchedBackend`), and
+  at the deadline the watchdog shuts that socket down, which makes a blocked recv return at once.
+  httpx's per-phase timeout (`timeout`, default 30 s, capped at the time left) still bounds the
+  connect, before any socket exists (DNS resolution is not bounded).
+- `url_budget` (default 300 s; `url_budget_seconds`): one URL, all attempts, backoff pauses and
+  redirect hops together; no attempt or pause starts that the budget cannot hold.
+- `crawl_budget` (default none; `crawl_budget_seconds`, top level): a `CrawlBudget` shared by
+  every fetcher of a crawl; once spent, requests are refused with a "crawl budget" error.
+Each attempt gets the smallest of the three.  A request stopped by one is reported with the host's
+observed rate, e.g. "deadline 60 s exceeded while reading the body (slow host: 1.2 kB/s; ...)",
+and `FetchError.slow_host` / `FetchResult.slow_host` name the host."""
 
 from __future__ import annotations
 
@@ -20,22 +38,192 @@ from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 import httpx
 
+import httpcore
+
 from pipeline import __version__
 
-from .sources import Source, host_allowed
+from .sources import Source, effective_port, host_allowed, host_allowed_on_some_port
 from .store import DEFAULT_STORE_ROOT, path_for, store_bytes
 
 USER_AGENT = f"juesuan/{__version__} (fiscal-disclosure archiver; python-httpx)"
 REDIRECT_CODES = {301, 302, 303, 307, 308}
 MAX_PAGE_BYTES = 5 * 1024 * 1024
+DEFAULT_TIMEOUT_SECONDS = 30.0  # httpx's per-phase (inactivity) timeout
+DEFAULT_DEADLINE_SECONDS = 120.0  # one request, wall clock
+DEFAULT_URL_BUDGET_SECONDS = 300.0  # one URL, all attempts, wall clock
 
 
 class FetchError(Exception):
-    """A failure that is not worth retrying (policy refusal, 4xx, size cap, not a PDF...)."""
+    """A failure that is not worth retrying (policy refusal, 4xx, size cap, not a PDF...), or
+    retries that ran out; `slow_host` names the host when a deadline or budget stopped it."""
+
+    def __init__(self, message: str, slow_host: str | None = None):
+        super().__init__(message)
+        self.slow_host = slow_host
 
 
 class _Transient(Exception):
-    """A failure worth retrying (5xx, reset, timeout, truncated body)."""
+    """A failure worth retrying (5xx, reset, timeout, truncated body, deadline)."""
+
+    def __init__(self, message: str, slow_host: str | None = None):
+        super().__init__(message)
+        self.slow_host = slow_host
+
+
+def _secs(seconds: float) -> str:
+    return f"{seconds:g}" if seconds >= 10 or seconds == int(seconds) else f"{seconds:.1f}"
+
+
+def _rate(bytes_per_second: float) -> str:
+    for unit, size in (("MB/s", 1e6), ("kB/s", 1e3)):
+        if bytes_per_second >= size:
+            return f"{bytes_per_second / size:.1f} {unit}"
+    return f"{bytes_per_second:.1f} B/s"
+
+
+@dataclass(frozen=True)
+class CrawlBudget:
+    """A crawl-wide wall-clock budget.  `ends_at` is a time.time() instant (not monotonic) so the
+    budget means the same in another process, e.g. a flow's task."""
+    seconds: float
+    ends_at: float
+
+    @classmethod
+    def start(cls, seconds: float) -> "CrawlBudget":
+        return cls(seconds, time.time() + seconds)
+
+    def remaining(self) -> float:
+        return self.ends_at - time.time()
+
+    def spent(self) -> bool:
+        return self.remaining() <= 0
+
+    def refusal(self) -> str:
+        return f"crawl budget {_secs(self.seconds)} s spent: not fetched"
+
+
+# -- deadline enforcement --------------------------------------------------------------------------
+
+_active = threading.local()  # .watchdog: the request this thread is sending (httpx sync I/O runs here)
+
+
+def _shutdown(sock: socket.socket) -> None:
+    """Shut the connection down under a blocked reader.  Done on a duplicate descriptor: shutdown()
+    acts on the connection, and an SSLSocket's own shutdown() would drop its SSL state under the
+    reader's feet (an AttributeError there, not a transport error)."""
+    try:
+        dup = socket.fromfd(sock.fileno(), sock.family, sock.type)
+    except (OSError, ValueError):  # already closed
+        return
+    try:
+        dup.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+    finally:
+        dup.close()
+
+
+class _Watchdog:
+    """One request's wall-clock deadline.  A timer thread fires at the deadline and shuts down
+    the socket the request is using (reported by `_WatchedStream` on each read/write); one that
+    is attached after the deadline gets an error at once.  Counts the bytes received, for the
+    slow host's rate."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.started = time.monotonic()
+        self.fired = False
+        self.received = 0
+        self.headers_done = False
+        self._sock: socket.socket | None = None
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(max(seconds, 0.0), self._fire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> "_Watchdog":
+        _active.watchdog = self
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        with self._lock:  # a keep-alive socket goes back to the pool: never shut it down later
+            self._sock = None
+        self._timer.cancel()
+        _active.watchdog = None
+
+    def attach(self, sock: socket.socket | None) -> None:
+        with self._lock:
+            self._sock = sock
+            fired = self.fired
+        if fired:
+            raise httpcore.ReadTimeout("request deadline exceeded")
+
+    def _fire(self) -> None:
+        with self._lock:
+            self.fired = True
+            sock = self._sock
+        if sock is not None:
+            _shutdown(sock)
+
+    def describe(self, limit: str) -> str:
+        elapsed = max(time.monotonic() - self.started, 1e-6)
+        phase = "reading the body" if self.headers_done else "waiting for the response headers"
+        return (f"{limit} exceeded while {phase} (slow host: {_rate(self.received / elapsed)}; "
+                f"{self.received} bytes in {elapsed:.1f} s)")
+
+
+class _WatchedStream(httpcore.NetworkStream):
+    """httpcore's stream, reporting its socket to the current request's watchdog before each I/O
+    (a pooled keep-alive connection serves many requests, so attaching at connect is not enough)."""
+
+    def __init__(self, inner: httpcore.NetworkStream):
+        self._inner = inner
+
+    def _watch(self) -> _Watchdog | None:
+        watchdog = getattr(_active, "watchdog", None)
+        if watchdog is not None:
+            watchdog.attach(self._inner.get_extra_info("socket"))
+        return watchdog
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        watchdog = self._watch()
+        data = self._inner.read(max_bytes, timeout)
+        if watchdog is not None:
+            watchdog.received += len(data)
+        return data
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._watch()
+        self._inner.write(buffer, timeout)
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(self, ssl_context, server_hostname: str | None = None,
+                  timeout: float | None = None) -> httpcore.NetworkStream:
+        self._watch()  # the handshake reads too
+        return _WatchedStream(self._inner.start_tls(ssl_context, server_hostname, timeout))
+
+    def get_extra_info(self, info: str):
+        return self._inner.get_extra_info(info)
+
+
+class _WatchedBackend(httpcore.SyncBackend):
+    def connect_tcp(self, *args, **kwargs) -> httpcore.NetworkStream:
+        return _WatchedStream(super().connect_tcp(*args, **kwargs))
+
+
+def _watched_transport(trust_env: bool) -> httpx.HTTPTransport:
+    """httpx's transport over a pool whose sockets the watchdog can reach.  httpx takes no network
+    backend, so its pool is replaced (checked: a silently unwatched pool would bring the unbounded
+    stalls back)."""
+    transport = httpx.HTTPTransport(trust_env=trust_env)
+    if not isinstance(getattr(transport, "_pool", None), httpcore.ConnectionPool):
+        raise RuntimeError("httpx.HTTPTransport has no httpcore pool to watch: deadlines cannot be enforced")
+    transport._pool = httpcore.ConnectionPool(
+        ssl_context=httpx.create_ssl_context(trust_env=trust_env), max_connections=100,
+        max_keepalive_connections=20, keepalive_expiry=5.0, network_backend=_WatchedBackend())
+    return transport
 
 
 @dataclass
@@ -51,6 +239,7 @@ class FetchResult:
     http_status: int | None = None
     attempts: int = 0
     size: int | None = None
+    slow_host: str | None = None  # set when a deadline or budget stopped it
 
     @property
     def ok(self) -> bool:
@@ -155,7 +344,11 @@ class Fetcher:
     """Fetches index pages and documents for one source (or any set of allowed hosts).
 
     `cache` is a dict {url: {"etag", "last_modified", "sha256"}} updated in place; persist it with
-    `store.save_cache` / `store.load_cache` to get conditional GETs across runs."""
+    `store.save_cache` / `store.load_cache` to get conditional GETs across runs.
+
+    Time limits (module docstring): `deadline` per request, `url_budget` per URL, `crawl_budget`
+    per crawl; `total_timeout` is the former name of `deadline`, used when `deadline` is not given.
+    `trust_env` covers SSL settings only: environment proxies would bypass the watchdog."""
 
     def __init__(
         self,
@@ -165,8 +358,11 @@ class Fetcher:
         store_root=DEFAULT_STORE_ROOT,
         rate_per_second: float = 1.0,
         limiter: RateLimiter | None = None,
-        timeout: float = 30.0,
-        total_timeout: float = 300.0,
+        timeout: float = DEFAULT_TIMEOUT_SECONDS,
+        deadline: float | None = None,
+        url_budget: float | None = None,
+        crawl_budget: CrawlBudget | None = None,
+        total_timeout: float | None = None,
         retries: int = 3,
         backoff_base: float = 1.0,
         backoff_max: float = 30.0,
@@ -181,7 +377,10 @@ class Fetcher:
         self.store_root = Path(store_root)
         self.rate_per_second = rate_per_second
         self.limiter = limiter or RateLimiter(rate_per_second)
-        self.total_timeout = total_timeout
+        self.timeout = timeout
+        self.deadline = deadline or total_timeout or DEFAULT_DEADLINE_SECONDS
+        self.url_budget = url_budget or DEFAULT_URL_BUDGET_SECONDS
+        self.crawl_budget = crawl_budget
         self.retries = retries
         self.backoff_base = backoff_base
         self.backoff_max = backoff_max
@@ -194,12 +393,17 @@ class Fetcher:
             follow_redirects=False,
             headers={"User-Agent": user_agent},
             trust_env=trust_env,
+            transport=_watched_transport(trust_env),
         )
 
     @classmethod
     def for_source(cls, source: Source, **kwargs) -> "Fetcher":
         kwargs.setdefault("allow_private", source.allow_private)
         kwargs.setdefault("rate_per_second", source.rate_per_second)
+        if source.deadline_seconds is not None:
+            kwargs.setdefault("deadline", source.deadline_seconds)
+        if source.url_budget_seconds is not None:
+            kwargs.setdefault("url_budget", source.url_budget_seconds)
         return cls(source.allow_hosts, **kwargs)
 
     def close(self) -> None:
@@ -227,11 +431,15 @@ class Fetcher:
             raise FetchError(f"refused: URL has no host: {url}")
         if parts.username is not None or parts.password is not None:
             raise FetchError(f"refused: credentials in URL: {url}")
-        if not host_allowed(host, self.allow_hosts):
+        port = effective_port(url) or port
+        if not host_allowed(host, self.allow_hosts, port):
+            if host_allowed_on_some_port(host, self.allow_hosts):
+                raise FetchError(f"refused: port {port} of host {host!r} is not allowed "
+                                 f"(allow_hosts names other ports of it: {url})")
             raise FetchError(f"refused: host {host!r} is not in allow_hosts "
                              "(add it to allow_hosts on the source to allow it)")
         if not self.allow_private:
-            self._check_public(host, port or (443 if parts.scheme == "https" else 80))
+            self._check_public(host, port or 80)
         return host
 
     def _check_public(self, host: str, port: int) -> None:
@@ -253,10 +461,21 @@ class Fetcher:
 
     # -- transport --------------------------------------------------------------------------
 
-    def _once(self, url: str, host: str, headers: dict, cap: int) -> _Response:
-        self.limiter.wait(host, self.rate_per_second)
-        deadline = time.monotonic() + self.total_timeout
-        with self.client.stream("GET", url, headers=headers) as r:
+    def _once(self, url: str, headers: dict, cap: int, limit: float, what: str) -> _Response:
+        """One request under a watchdog of `limit` seconds (`what` names the limit for errors)."""
+        with _Watchdog(limit) as watchdog:
+            try:
+                return self._exchange(url, headers, cap, limit, watchdog)
+            except (httpx.TransportError, _Transient) as e:
+                if watchdog.fired:  # the shutdown surfaces as a reset / truncation: say what it was
+                    raise _Transient(watchdog.describe(what), urlsplit(url).hostname) from None
+                raise e
+
+    def _exchange(self, url: str, headers: dict, cap: int, limit: float, watchdog: _Watchdog) -> _Response:
+        # httpx's per-phase timeout, capped at the time left: the only bound before a socket exists
+        timeout = httpx.Timeout(max(min(self.timeout, limit), 0.001))
+        with self.client.stream("GET", url, headers=headers, timeout=timeout) as r:
+            watchdog.headers_done = True
             code = r.status_code
             if code != 200:  # bodies of redirects, 304s and errors are not needed
                 return _Response(url, code, r.headers, b"")
@@ -269,22 +488,44 @@ class Fetcher:
                 buf += chunk
                 if len(buf) > cap:
                     raise FetchError(f"size cap exceeded: more than {cap} bytes")
-                if time.monotonic() > deadline:
-                    raise _Transient(f"timeout (body not complete after {self.total_timeout}s)")
+            if watchdog.fired:  # a close-delimited body ends at the shutdown: cut, not complete
+                raise _Transient("deadline")
             encoded = r.headers.get("content-encoding", "identity").lower() not in ("", "identity")
             if expected is not None and not encoded and len(buf) != expected:
                 raise _Transient(f"truncated body: got {len(buf)} of {expected} bytes")
             return _Response(url, code, r.headers, bytes(buf))
 
-    def _with_retries(self, url: str, host: str, headers: dict, cap: int) -> tuple[_Response, int]:
-        last = "no attempt"
+    def _budget_left(self, url_ends: float) -> tuple[float, str]:
+        """Seconds left of the URL's budget or the crawl's, whichever is less, and its name."""
+        left = [(url_ends - time.monotonic(), f"url budget {_secs(self.url_budget)} s")]
+        if self.crawl_budget is not None:
+            left.append((self.crawl_budget.remaining(), f"crawl budget {_secs(self.crawl_budget.seconds)} s"))
+        return min(left, key=lambda limit: limit[0])
+
+    def _attempt_limit(self, url_ends: float) -> tuple[float, str]:
+        """Seconds the next attempt may take, and which limit that is: the request deadline, or
+        what is left of the budgets when that is less."""
+        left = self._budget_left(url_ends)
+        # a budget set equal to the deadline is a moment shorter by now: still call it the deadline
+        return left if left[0] < self.deadline - 0.1 else (self.deadline, f"deadline {_secs(self.deadline)} s")
+
+    def _with_retries(self, url: str, host: str, headers: dict, cap: int, url_ends: float) -> tuple[_Response, int]:
+        last, slow, sent = "no attempt", None, 0
+        stopped = f"gave up after {self.retries + 1} attempts"
         for attempt in range(self.retries + 1):
-            if attempt:
-                time.sleep(min(self.backoff_max, self.backoff_base * 2 ** (attempt - 1)))
+            pause = min(self.backoff_max, self.backoff_base * 2 ** (attempt - 1)) if attempt else 0.0
+            left, what = self._budget_left(url_ends)
+            if left <= pause:  # no time for the pause and an attempt: stop now, not at the limit
+                stopped = f"{what} spent after {sent} attempt{'s' * (sent != 1)}"
+                break
+            time.sleep(pause)
+            self.limiter.wait(host, self.rate_per_second)
+            limit, what = self._attempt_limit(url_ends)
+            sent += 1
             try:
-                resp = self._once(url, host, headers, cap)
+                resp = self._once(url, headers, cap, limit, what)
             except _Transient as e:
-                last = str(e)
+                last, slow = str(e), e.slow_host or slow
                 continue
             except httpx.TransportError as e:  # timeouts, resets, protocol errors, refused
                 last = _transport_error_text(e)
@@ -292,16 +533,19 @@ class Fetcher:
             if resp.status_code >= 500:
                 last = f"HTTP {resp.status_code}"
                 continue
-            return resp, attempt + 1
-        raise FetchError(f"{last} (gave up after {self.retries + 1} attempts)")
+            return resp, sent
+        raise FetchError(f"{last} ({stopped})", slow_host=slow)
 
     def _get(self, url: str, headers: dict | None = None, cap: int | None = None) -> tuple[_Response, int]:
         """GET with redirects followed manually; each hop is policy-checked before it is sent."""
         cap = self.max_bytes if cap is None else cap
         current, seen, attempts = url, {url}, 0
+        url_ends = time.monotonic() + self.url_budget  # all hops and attempts of this URL
         for _ in range(self.max_redirects + 1):
+            if self.crawl_budget is not None and self.crawl_budget.spent():
+                raise FetchError(self.crawl_budget.refusal())
             host = self.check_url(current)
-            resp, n = self._with_retries(current, host, headers or {}, cap)
+            resp, n = self._with_retries(current, host, headers or {}, cap, url_ends)
             attempts += n
             if resp.status_code not in REDIRECT_CODES:
                 return resp, attempts
@@ -339,7 +583,7 @@ class Fetcher:
         try:
             resp, result.attempts = self._get(url, headers)
         except FetchError as e:
-            result.error = str(e)
+            result.error, result.slow_host = str(e), e.slow_host
             return result
         result.final_url = resp.url
         result.http_status = resp.status_code

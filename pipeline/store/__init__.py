@@ -3,12 +3,15 @@
 Entry points: `write_jsonl(out_dir, records)` and `open_warehouse(url)`. Documents' records
 replace their earlier ones in one transaction (per document, or per batch of documents), so a
 rerun leaves no duplicates and a crash leaves no half-written document. Each table has a key
-(`KEYS`); the analyst views (`VIEWS`, `docs/warehouse.md`) are created when a warehouse opens."""
+(`KEYS`); the analyst views (`VIEWS`, `docs/warehouse.md`) are created when a warehouse opens. Concurrent
+writers take turns (`locking`); a DuckDB file held by another process past the lock timeout
+raises `WarehouseBusy` (a `StoreError`), one line naming that process."""
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+from pipeline.store.locking import StoreError, WarehouseBusy
 from pipeline.store.schema import KEYS, SCHEMA
 from pipeline.store.views import VIEWS
 from pipeline.store.warehouse import DuckDBWarehouse, Warehouse, open_warehouse
@@ -29,4 +32,5 @@ def write_jsonl(out_dir: Path, records: dict[str, list[dict]]) -> None:
         tmp.replace(out_dir / f"{table}.jsonl")
 
 
-__all__ = ["KEYS", "SCHEMA", "VIEWS", "DuckDBWarehouse", "Warehouse", "jsonl_lines", "open_warehouse", "write_jsonl"]
+__all__ = ["KEYS", "SCHEMA", "VIEWS", "DuckDBWarehouse", "StoreError", "Warehouse", "WarehouseBusy", "jsonl_lines",
+           "open_warehouse", "write_jsonl"]

@@ -3,11 +3,14 @@
 Entry point: `SqlWarehouse(url)` (through `open_warehouse`). On PostgreSQL, opening it creates
 the tables with their keys, migrates an older version's (columns added, text timestamps turned
 into `timestamptz`, keys added) and creates or replaces the analyst views, all in one transaction
-under an advisory lock, so two processes opening the warehouse at once do not race."""
+under an advisory lock, so two processes opening the warehouse at once do not race. Writers of
+the same documents (or registry url) take per-key advisory locks and retry a transaction that
+failed on a serialization failure, a deadlock or a unique violation."""
 from __future__ import annotations
 
 import sqlalchemy as sa
 
+from pipeline.store.locking import advisory_keys, with_retries
 from pipeline.store.schema import KEYS, REGISTRY, SCHEMA
 from pipeline.store.views import drop_statements, view_statements
 from pipeline.store.warehouse import Warehouse, _read_row, _row, latest_versions
@@ -98,7 +101,14 @@ class SqlWarehouse(Warehouse):
     def replace_documents(self, documents: list[tuple[str, dict[str, list[dict]]]]) -> None:
         documents = latest_versions(documents)
         ids = [document_id for document_id, _ in documents]
-        with self.engine.begin() as con:  # one transaction: all of the documents or none
+        with_retries(lambda: self._replace(documents, ids))
+
+    def _replace(self, documents: list[tuple[str, dict[str, list[dict]]]], ids: list[str]) -> None:
+        """One transaction: all of the documents or none. Under READ COMMITTED two writers of one
+        document would both delete (nothing yet) and both insert: the per-document lock makes the
+        second wait for the first's commit, and its delete then sees, and removes, those rows."""
+        with self.engine.begin() as con:
+            self._lock(con, "document", ids)
             for name in SCHEMA:
                 table = self.tables[name]
                 con.execute(table.delete().where(table.c.document_id.in_(ids)))
@@ -107,10 +117,23 @@ class SqlWarehouse(Warehouse):
                 if rows:
                     con.execute(table.insert(), rows)
 
+    def _lock(self, con: sa.Connection, kind: str, names: list[str]) -> None:
+        """Transaction-scoped advisory locks on the names, taken in key order (no deadlock between
+        two batches); other databases serialise writers themselves (SQLite locks the file)."""
+        if self.engine.dialect.name != "postgresql" or not names:
+            return
+        # unnest yields the array in order, so the locks are taken in sorted order
+        con.execute(sa.text("SELECT count(pg_advisory_xact_lock(k)) FROM unnest(CAST(:keys AS bigint[])) AS k"),
+                    {"keys": advisory_keys(kind, names)})
+
     def register(self, entry: dict) -> None:
+        with_retries(lambda: self._register(entry))
+
+    def _register(self, entry: dict) -> None:
         table = self.tables["registry"]
         names = [c for c, _ in REGISTRY]
         with self.engine.begin() as con:
+            self._lock(con, "registry", [entry["url"]])
             con.execute(table.delete().where(table.c.url == entry["url"]))
             con.execute(table.insert(), [dict(zip(names, _row("registry", entry)))])
 
