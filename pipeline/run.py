@@ -32,14 +32,24 @@ class RunSummary:
     errors: int
     # the warehouse's totals after the run: it accumulates every run, the JSONL files hold this one
     warehouse: dict[str, int] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)  # a line per failed or partial document, input order
 
     def line(self) -> str:
         run = (f"documents: {self.documents} ({self.failed} failed, {self.partial} partial)  tables: {self.tables}  "
                f"facts: {self.facts}  warnings: {self.warnings}  errors: {self.errors}")
-        if not self.warehouse:
-            return run
-        held = "  ".join(f"{name}: {n}" for name, n in self.warehouse.items())
-        return f"{run}\nwarehouse (all runs): {held}"
+        lines = [run]
+        if self.warehouse:
+            lines.append("warehouse (all runs): " + "  ".join(f"{name}: {n}" for name, n in self.warehouse.items()))
+        return "\n".join(lines + self.problems)
+
+
+def problem_line(result) -> str | None:
+    """`failed  FILE: error` / `partial  FILE: its first error finding`, or None for a done one."""
+    doc = result.document
+    if doc["status"] == "done":
+        return None
+    why = doc["error"] or next((f["message"] for f in result.records["quality_log"] if f["severity"] == "error"), "")
+    return f"{doc['status']}  {doc['source_uri'] or doc['filename']}: {' '.join(str(why).split())}"
 
 
 WAREHOUSE_COUNTS = {"documents": "documents", "tables": "tables", "facts": "fiscal_facts"}
@@ -81,13 +91,15 @@ def process_all(files: list[Path], options: Options, workers: int = 1):
 
 
 def run_inputs(inputs: list[str], out_dir: str | Path = "out", warehouse_url: str | None = None,
-               options: Options | None = None, workers: int = 1) -> RunSummary:
+               options: Options | None = None, workers: int = 1, on_document=None) -> RunSummary:
+    """`on_document(done, total, result)`: called as each document is done (progress lines)."""
     options = options or Options()
     files = collect_inputs(inputs)
-    return store_results(process_all(files, options, workers), out_dir, warehouse_url)
+    return store_results(process_all(files, options, workers), out_dir, warehouse_url, on_document, len(files))
 
 
-def store_results(results, out_dir: str | Path = "out", warehouse_url: str | None = None) -> RunSummary:
+def store_results(results, out_dir: str | Path = "out", warehouse_url: str | None = None,
+                  on_document=None, total: int | None = None) -> RunSummary:
     """`results`: (input index, DocumentResult) pairs in any order. Documents go into the
     warehouse as they come (in batches); the run's JSONL and report list them in input order."""
     out = Path(out_dir)
@@ -100,8 +112,13 @@ def store_results(results, out_dir: str | Path = "out", warehouse_url: str | Non
         warehouse.close()
         raise
     try:
-        for index, result in results:
+        problems: dict[int, str] = {}
+        for done, (index, result) in enumerate(results, start=1):
             outputs.add(index, result)
+            if (line := problem_line(result)) is not None:
+                problems[index] = line
+            if on_document is not None:
+                on_document(done, total, result)
         counts = outputs.finish()
         totals = warehouse_totals(warehouse)
     except BaseException:
@@ -115,7 +132,7 @@ def store_results(results, out_dir: str | Path = "out", warehouse_url: str | Non
         raise
     outputs.close()
     close_warehouse(warehouse, url)
-    return RunSummary(**counts, warehouse=totals)
+    return RunSummary(**counts, warehouse=totals, problems=[problems[i] for i in sorted(problems)])
 
 
 def open_run_warehouse(url: str):

@@ -79,7 +79,7 @@ def test_a_run_that_does_not_fit_leaves_the_previous_outputs_whole(small_disk, t
     assert len(run1) == 1 and all(ids <= run1 for ids in before.values())
     report = (small_disk / "report.html").read_bytes()
 
-    full = juesuan("run", str(second), "--out", str(small_disk), "--ocr", "never", "--workers", "2")
+    full = juesuan("run", "-q", str(second), "--out", str(small_disk), "--ocr", "never", "--workers", "2")
     print(f"fitting run + disk-full run: {time.monotonic() - started:.1f} s; stderr: {full.stderr.strip()}")
     assert full.returncode == EXIT_OUTPUT, (full.stdout, full.stderr)
     assert len(full.stderr.splitlines()) == 1 and "Traceback" not in full.stderr

@@ -70,3 +70,38 @@ def test_rerun_replaces_records_in_the_warehouse(tmp_path):
         counts.append([con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in ("documents", "tables", "fiscal_facts")])
         con.close()
     assert counts[0] == counts[1] == [1, 1, 27]
+
+
+def test_progress_lines_and_the_summary_names_each_failed_document(tmp_path, capsys):
+    """Off a terminal: one plain line per document on stderr; the closing summary lists every
+    failed or partial document with its one-line error; `-q` keeps only the summary."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    income_table_pdf(folder / "good.pdf")
+    (folder / "empty.pdf").write_bytes(b"")
+    (folder / "long.txt").write_bytes("收入决算表\n科目编码\t科目名称\t本年收入合计\n201\t一般公共服务支出\t10.00\n".encode()
+                                      + b"x" * 30_000 + b"\n")
+    assert main(["run", str(folder), "--out", str(tmp_path / "out")]) == 1
+    captured = capsys.readouterr()
+    progress = [line for line in captured.err.splitlines() if line.startswith("[")]
+    assert [line.split()[0] for line in progress] == ["[1/3]", "[2/3]", "[3/3]"]
+    assert any("failed  empty.pdf" in line for line in progress)
+    out = captured.out.splitlines()
+    failed = [line for line in out if line.startswith("failed  ")]
+    partial = [line for line in out if line.startswith("partial  ")]
+    assert len(failed) == 1 and "empty.pdf: " in failed[0] and "empty" in failed[0].split(": ", 1)[1]
+    assert len(partial) == 1 and "long.txt" in partial[0] and "characters dropped" in partial[0]
+    assert main(["run", str(folder), "--out", str(tmp_path / "out2"), "-q"]) == 1
+    assert not [line for line in capsys.readouterr().err.splitlines() if line.startswith("[")]
+
+
+def test_version_and_a_subcommands_own_usage(capsys):
+    import pytest
+
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0 and capsys.readouterr().out.startswith("juesuan ")
+    with pytest.raises(SystemExit) as info:
+        main(["run", "x.pdf", "--outt", "y"])
+    err = capsys.readouterr().err
+    assert info.value.code == 2 and err.startswith("usage: juesuan run") and "unrecognized arguments: --outt y" in err
