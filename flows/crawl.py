@@ -11,11 +11,12 @@ from collections import Counter
 from pathlib import Path
 
 from prefect import flow, get_run_logger, serve, task
+from prefect.cache_policies import NO_CACHE
 from prefect.artifacts import create_table_artifact
 from prefect.states import Failed, State
 
 from pipeline import crawl as crawling
-from pipeline.fetch import CrawlBudget, load_config
+from pipeline.fetch import load_config
 from pipeline.process import Options
 from pipeline.store import open_warehouse
 
@@ -63,42 +64,31 @@ def _ending(summary: crawling.CrawlSummary) -> crawling.CrawlSummary | State:
     return Failed(message=summary.message(), data=CrawlFailed(summary))
 
 
-def _budget(budget: tuple[float, float] | None) -> dict:
-    """The crawl budget as the fetcher option: a (seconds, ends_at) pair crosses into tasks as
-    plain numbers, `ends_at` a wall-clock instant that means the same in any process."""
-    return {"crawl_budget": CrawlBudget(*budget)} if budget else {}
+class PrefectSteps(crawling.CrawlSteps):
+    """The crawl's steps as Prefect task runs named after what they work on: `discover <source>`
+    and one `fetch` per URL, named by the URL. The documents themselves go to the crawl's pool of
+    watched worker processes, kept for the whole crawl (`pipeline.crawl`)."""
+
+    def discover(self, source, fetcher, summary):
+        return discover_task.with_options(task_run_name=f"discover {source.name}")(source, fetcher, summary)
+
+    def fetch(self, url, source, fetcher, warehouse, store_url):
+        return fetch_task.with_options(task_run_name=url)(url, source, fetcher, warehouse, store_url)
 
 
-@task(name="discover", retries=2, retry_delay_seconds=10)
-def discover_task(sources: str, source_name: str,
-                  budget: tuple[float, float] | None = None) -> tuple[list[str], list[crawling.Failure]]:
-    return crawling.discover_source(sources, source_name, **_budget(budget))
+# The tasks take the crawl's live objects (fetcher, registry): nothing to cache or persist.
+@task(name="discover", retries=2, retry_delay_seconds=10, cache_policy=NO_CACHE)
+def discover_task(source, fetcher, summary) -> list[str]:
+    return crawling.discover_urls(source, fetcher, summary)
 
 
-# One task per document. Fetch retries live in the fetcher; the task retries what is left (a
-# crash). `tags` lets an operator cap parallel processing: `prefect concurrency-limit create
-# juesuan-process 2`. The document itself is processed in a watched worker process
-# (pipeline.workers): Prefect's timeout cannot stop native code, the page time limit can.
-@task(name="crawl-url", retries=1, retry_delay_seconds=30, timeout_seconds=1800, tags=["juesuan-process"])
-def crawl_url_task(sources: str, source_name: str, url: str, out: str, warehouse: str | None, ocr: str,
-                   store: str | None, limits: dict | None = None,
-                   budget: tuple[float, float] | None = None) -> crawling.Outcome:
-    return crawling.crawl_one(sources, source_name, url, out, warehouse, Options(ocr=ocr, **(limits or {})), store,
-                              **_budget(budget))
+# Fetch retries live in the fetcher (per-URL budget); the task is the URL's record in the UI.
+@task(name="fetch", cache_policy=NO_CACHE)
+def fetch_task(url, source, fetcher, warehouse, store_url):
+    return crawling.fetch_url(url, source, fetcher, warehouse, store_url)
 
 
-def _crawl(pairs: list[tuple[str, str]], sources: str, out: str, warehouse: str | None, ocr: str,
-           store: str | None, limits: dict | None,
-           page_failures: list[crawling.Failure] | None = None,
-           budget: tuple[float, float] | None = None) -> crawling.CrawlSummary | State:
-    summary = crawling.CrawlSummary(discovered=len(pairs), failures=list(page_failures or []))
-    for source_name, url in pairs:  # one after another: the embedded warehouse has one writer
-        summary.tally(crawl_url_task(sources, source_name, url, out, warehouse, ocr, store, limits, budget))
-    w = open_warehouse(warehouse or crawling.default_warehouse(Path(out)))
-    try:
-        crawling.write_outputs(w, Path(out))
-    finally:
-        w.close()
+def _report(summary: crawling.CrawlSummary, out: str, warehouse: str | None) -> crawling.CrawlSummary | State:
     _artifact(out, warehouse, summary)
     _failures_artifact(summary)
     logger = get_run_logger()
@@ -108,43 +98,50 @@ def _crawl(pairs: list[tuple[str, str]], sources: str, out: str, warehouse: str 
     return _ending(summary)
 
 
+def _options(ocr: str, limits: dict | None) -> Options:
+    return Options(ocr=ocr, **(limits or {}))
+
+
 @flow(name="juesuan-crawl", log_prints=True)
 def crawl_flow(sources: str, out: str = "out", warehouse: str | None = None, ocr: str = "auto",
-               store: str | None = None, limits: dict | None = None) -> crawling.CrawlSummary | State:
-    """`limits`: Options fields beyond `ocr` (page_timeout, max_pages, max_pixels, max_memory_mb, ocr_engine)."""
-    Path(out).mkdir(parents=True, exist_ok=True)
-    pairs: list[tuple[str, str]] = []
-    page_failures: list[crawling.Failure] = []
-    config = load_config(sources)
-    budget = None
-    if config.crawl_budget_seconds is not None:  # one budget for the whole crawl, from now
-        started = CrawlBudget.start(config.crawl_budget_seconds)
-        budget = (started.seconds, started.ends_at)
-    for src in config.sources:
-        urls, failures = discover_task(sources, src.name, budget)
-        pairs += [(src.name, url) for url in urls]
-        page_failures += failures
-    return _crawl(pairs, sources, out, warehouse, ocr, store, limits, page_failures, budget)
+               store: str | None = None, limits: dict | None = None, workers: int = 1,
+               dask: str | None = None) -> crawling.CrawlSummary | State:
+    """`limits`: Options fields beyond `ocr` (page_timeout, max_pages, max_pixels, max_memory_mb,
+    ocr_engine); `workers` / `dask`: where documents are processed, as for `juesuan run`."""
+    summary = crawling.crawl(sources, out, warehouse, _options(ocr, limits), store_url=store, workers=workers,
+                             dask=dask, steps=PrefectSteps())
+    return _report(summary, out, warehouse)
 
 
 @flow(name="juesuan-rerun-failed", log_prints=True)
 def rerun_failed_flow(sources: str, out: str = "out", warehouse: str | None = None, ocr: str = "auto",
-                      store: str | None = None, limits: dict | None = None) -> crawling.CrawlSummary | State:
-    return _crawl(crawling.failed_urls(out, warehouse), sources, out, warehouse, ocr, store, limits)
+                      store: str | None = None, limits: dict | None = None, workers: int = 1,
+                      dask: str | None = None) -> crawling.CrawlSummary | State:
+    summary = crawling.rerun_failed(sources, out, warehouse, _options(ocr, limits), store_url=store, workers=workers,
+                                    dask=dask, steps=PrefectSteps())
+    return _report(summary, out, warehouse)
 
 
-def crawl_deployment(sources: str, out: str = "out", warehouse: str | None = None, store: str | None = None):
-    """The scheduled deployment: the sources file's cron, its parameters."""
-    schedule = load_config(sources).schedule
-    if not schedule:
+def crawl_deployment(sources: str, out: str = "out", warehouse: str | None = None, store: str | None = None,
+                     ocr: str = "auto", limits: dict | None = None):
+    """The scheduled deployment: the sources file's cron in its time zone (`timezone`, default
+    Asia/Shanghai: a bare cron would be read in UTC), and the run's options as its parameters.
+    `sources` and `out` are made absolute: scheduled runs need not start in this folder."""
+    from prefect.schedules import Cron
+
+    config = load_config(sources)
+    if not config.schedule:
         raise ValueError(f"{sources}: no `schedule` (a cron expression) to serve")
-    return crawl_flow.to_deployment(name="juesuan-crawl", cron=schedule,
-                                    parameters={"sources": str(Path(sources).resolve()), "out": out,
-                                                "warehouse": warehouse, "store": store})
+    return crawl_flow.to_deployment(
+        name="juesuan-crawl", schedules=[Cron(config.schedule, timezone=config.timezone)],
+        parameters={"sources": str(Path(sources).resolve()), "out": str(Path(out).resolve()),
+                    "warehouse": warehouse, "ocr": ocr, "store": store, "limits": limits or {}})
 
 
-def serve_crawl(sources: str, out: str = "out", warehouse: str | None = None, store: str | None = None) -> None:
-    serve(crawl_deployment(sources, out, warehouse, store))
+def serve_crawl(sources: str, out: str = "out", warehouse: str | None = None, store: str | None = None,
+                ocr: str = "auto", limits: dict | None = None) -> None:
+    """Register the deployment and run its scheduled flow runs until stopped (blocks)."""
+    serve(crawl_deployment(sources, out, warehouse, store, ocr, limits))
 
 
 def summary_of(state: State) -> crawling.CrawlSummary:

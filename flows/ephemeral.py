@@ -11,6 +11,11 @@ So, before the first flow: a generous start-up timeout unless the user chose one
 migrated here once under a file lock (the server's own migration is then a no-op), the server
 started here, and stopped and started once more if it does not answer. `configure()` must run
 before `prefect` is imported: Prefect reads its settings at import.
+
+`configure()` also quiets the HTTP client's loggers: every call Prefect's client makes to its API
+is an INFO line of httpx ("HTTP Request: POST …/api/…"), 74 of a crawl's 121 log lines, which
+buried juesuan's own lines in juesuan.log. Prefect's logging.yml names no httpx logger, so no
+PREFECT_LOGGING_* variable can reach it; its level is set here, in the process that logs.
 """
 from __future__ import annotations
 
@@ -29,6 +34,9 @@ TIMEOUT_VARIABLE = "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"
 STARTUP_TIMEOUT_S = 120  # a busy 2-core machine needed more than 60 s on a fresh PREFECT_HOME
 MIGRATE_LOCK_TIMEOUT_S = 600
 EXIT_NO_API = exit_codes.NO_API  # the CLI's exit code when no Prefect API could be reached or started
+# Loggers whose INFO lines are one per HTTP request (the portal fetches' too: their outcomes are in
+# the registry and the failures' lines); their warnings and errors still reach juesuan.log.
+CHATTY_LOGGERS = ("httpx", "httpcore")
 
 
 class PrefectUnavailable(RuntimeError):
@@ -36,8 +44,18 @@ class PrefectUnavailable(RuntimeError):
 
 
 def configure() -> None:
-    """Our start-up timeout where the user set none (child processes inherit it too)."""
+    """Our start-up timeout where the user set none (child processes inherit it too), and the
+    HTTP client's per-request lines out of the log."""
     os.environ.setdefault(TIMEOUT_VARIABLE, str(STARTUP_TIMEOUT_S))
+    quiet_http_loggers()
+
+
+def quiet_http_loggers() -> None:
+    """httpx / httpcore at WARNING, unless a level was set for them already (by the user)."""
+    for name in CHATTY_LOGGERS:
+        logger = logging.getLogger(name)
+        if logger.level == logging.NOTSET:
+            logger.setLevel(logging.WARNING)
 
 
 def ensure_api() -> None:

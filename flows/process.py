@@ -19,31 +19,19 @@ def run_flow(inputs: list[str], out: str = "out", warehouse: str | None = None, 
     return summary
 
 
-@task(name="process-document", retries=1, timeout_seconds=900)
-def process_document_task(path: str, ocr: str = "auto"):
-    from pipeline.process import process_document
-
-    return process_document(path, Options(ocr=ocr), with_crops=True)
-
-
 @flow(name="juesuan-run-distributed", log_prints=True)
 def run_distributed_flow(inputs: list[str], out: str = "out", warehouse: str | None = None, ocr: str = "auto",
-                         n_workers: int = 2) -> RunSummary:
-    """The run with documents processed in parallel on a Dask cluster (worker processes: OCR and
-    PDF parsing are CPU-bound), then stored and reported here. `DaskTaskRunner(address=...)`
-    points the same flow at a cluster spanning several machines."""
-    from prefect_dask import DaskTaskRunner
+                         address: str | None = None, n_workers: int = 2) -> RunSummary:
+    """The run with documents processed on a Dask cluster: the running one whose scheduler is at
+    `address` (`tcp://host:8786`, workers on any machines), or else a local cluster of
+    `n_workers` processes started for this run. Each result is stored here as it comes back
+    (`pipeline.cluster`), so this flow's memory does not grow with the run."""
+    if address:
+        summary = run_inputs(inputs, out, warehouse, Options(ocr=ocr), dask=address)
+    else:
+        from distributed import LocalCluster
 
-    from pipeline.run import collect_inputs, store_results
-
-    files = [str(f) for f in collect_inputs(inputs)]
-    runner = DaskTaskRunner(cluster_kwargs={"n_workers": n_workers, "threads_per_worker": 1, "processes": True})
-
-    @flow(name="juesuan-process-on-dask", task_runner=runner)
-    def fan_out(paths: list[str]):
-        futures = [process_document_task.submit(p, ocr) for p in paths]
-        return [f.result() for f in futures]
-
-    summary = store_results(enumerate(fan_out(files)), out, warehouse)
+        with LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+            summary = run_inputs(inputs, out, warehouse, Options(ocr=ocr), dask=cluster.scheduler_address)
     print(summary.line())
     return summary

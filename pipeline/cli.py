@@ -26,8 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", default="out", help="output folder (default ./out)")
     run.add_argument("--warehouse", default=None, help="warehouse URL (default duckdb:///<out>/warehouse.duckdb)")
     run.add_argument("--ocr", choices=("auto", "always", "never"), default="auto")
-    run.add_argument("--workers", type=int, default=1,
-                     help="worker processes (default 1); 0 processes in this process, without isolation")
+    add_processing_arguments(run)
     run.add_argument("--extractor", choices=("native", "camelot"), default="native",
                      help="native (rulings + characters) or camelot lattice, the reference backend")
     run.add_argument("--password", default=None, help="password for encrypted PDFs")
@@ -41,10 +40,21 @@ def build_parser() -> argparse.ArgumentParser:
         cmd.add_argument("--out", default="out")
         cmd.add_argument("--warehouse", default=None)
         cmd.add_argument("--store", default=None, help="also keep raw documents at this fsspec URL (s3://…)")
+        # serve too: its options become the deployment's parameters, which every scheduled run takes
+        cmd.add_argument("--ocr", choices=("auto", "always", "never"), default="auto")
+        add_limit_arguments(cmd)
         if name != "serve":
-            cmd.add_argument("--ocr", choices=("auto", "always", "never"), default="auto")
-            add_limit_arguments(cmd)
+            add_processing_arguments(cmd)
     return parser
+
+
+def add_processing_arguments(cmd: argparse.ArgumentParser) -> None:
+    """Where documents are processed: local worker processes, or a running Dask cluster."""
+    cmd.add_argument("--workers", type=int, default=1,
+                     help="worker processes (default 1); 0 processes in this process, without isolation")
+    cmd.add_argument("--dask", default=None, metavar="ADDRESS",
+                     help="process the documents on a running Dask cluster (its scheduler, tcp://host:8786) "
+                          "instead of local worker processes; results are stored here as they come back")
 
 
 def package_version() -> str:
@@ -67,21 +77,24 @@ def parse(parser: argparse.ArgumentParser, argv: list[str] | None) -> argparse.N
 
 
 def progress_printer(stream=None):
-    """`on_document` for `run_inputs`: one line per document (`[3/14] done  file.pdf  12 tables
-    300 facts  2.1 s elapsed, ETA 8 s`), rewritten in place on a terminal."""
+    """`on_document` for `run_inputs`: one line per document (`[3/14] done  file.pdf  12 pages
+    12 tables  300 facts | 41 pages  21 s elapsed, ETA 80 s`), rewritten in place on a terminal."""
     import time
 
     stream = stream or sys.stderr
     started = time.monotonic()
     live = stream.isatty()
+    pages_done = 0
 
     def on_document(done: int, total: int | None, result) -> None:
+        nonlocal pages_done
         elapsed = time.monotonic() - started
         eta = f", ETA {elapsed / done * (total - done):.0f} s" if total and done < total else ""
         doc = result.document
-        line = (f"[{done}/{total or '?'}] {doc['status']}  {doc['filename']}  "
-                f"{len(result.records['tables'])} tables  {len(result.records['fiscal_facts'])} facts  "
-                f"{elapsed:.0f} s elapsed{eta}")
+        pages_done += doc.get("pages") or 0
+        line = (f"[{done}/{total or '?'}] {doc['status']}  {doc['filename']}  {doc.get('pages') or 0} pages  "
+                f"{len(result.records['tables'])} tables  {len(result.records['fiscal_facts'])} facts | "
+                f"{pages_done} pages  {elapsed:.0f} s elapsed{eta}")
         if live:
             stream.write("\r\x1b[K" + line + ("\n" if done == total else ""))
         else:
@@ -171,21 +184,27 @@ def run_flow_command(args) -> int:
 
     ephemeral.configure()  # before prefect is imported: it reads its settings then
     from flows import crawl as flows
+    from pipeline.cluster import ClusterUnavailable
     from pipeline.fetch import load_config
+    from pipeline.outputs import OutputError
 
     try:
         load_config(args.sources)  # a bad sources file is a usage error, told before a server starts
+        if args.command == "serve":  # a server of its own or nothing: no ephemeral API
+            return serve_command(args)
         ephemeral.ensure_api()
-        if args.command == "serve":
-            flows.serve_crawl(args.sources, args.out, args.warehouse, args.store)
-            return 0
         flow = flows.crawl_flow if args.command == "crawl" else flows.rerun_failed_flow
         state = flow(sources=args.sources, out=args.out, warehouse=args.warehouse, ocr=args.ocr, store=args.store,
-                     limits=limits_of(options_from(args)), return_state=True)  # JSON-able: a flow parameter
+                     limits=limits_of(options_from(args)), workers=max(1, args.workers), dask=args.dask,
+                     return_state=True)  # JSON-able: a flow parameter
         summary = flows.summary_of(state)  # the flow's own exception, if it raised one, is raised here
     except ephemeral.PrefectUnavailable as exc:
         print(f"juesuan: {exc}", file=sys.stderr)
         return ephemeral.EXIT_NO_API
+    except ClusterUnavailable as exc:
+        return tell(str(exc), exit_codes.CLUSTER)
+    except OutputError as exc:  # the crawl's outputs (files, warehouse): as for run
+        return tell(str(exc), exc.code)
     except (OSError, ValueError) as exc:
         print(f"juesuan: {exc}", file=sys.stderr)
         return 2
@@ -195,13 +214,43 @@ def run_flow_command(args) -> int:
     return 0 if summary.ok else 1
 
 
+def serve_command(args) -> int:
+    """`juesuan serve`: the deployment on PREFECT_API_URL's server, until stopped. Never on an
+    ephemeral API: it dies with this process, and nothing would run the schedule after it."""
+    import httpx
+    from prefect.settings import get_current_settings
+
+    from flows import crawl as flows
+    from flows import ephemeral
+
+    api = get_current_settings().api.url  # the variable, or the active Prefect profile's value
+    start = "start one with `prefect server start` and set PREFECT_API_URL=http://127.0.0.1:4200/api"
+    if not api:
+        return tell(f"serve needs a running Prefect server: {start}", ephemeral.EXIT_NO_API)
+    try:  # asked here: Prefect's own refusal would be a traceback (any reply will do: Cloud wants a key)
+        httpx.get(f"{api.rstrip('/')}/health", timeout=10)
+    except httpx.TransportError as exc:
+        return tell(f"no Prefect server answers at PREFECT_API_URL={api} ({type(exc).__name__}); {start}",
+                    ephemeral.EXIT_NO_API)
+    print(f"juesuan: serving the juesuan-crawl deployment on the Prefect server at {api} (Ctrl-C stops)",
+          file=sys.stderr)
+    flows.serve_crawl(args.sources, args.out, args.warehouse, args.store, args.ocr, limits_of(options_from(args)))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return command(argv)
+    except KeyboardInterrupt:  # outside a run's own handling (start-up, a crawl's flow): one line
+        return tell("interrupted", exit_codes.INTERRUPTED)
+
+
+def command(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parse(parser, argv)  # exits 2 on a usage error
     if args.command == "export":
         return export_command(args)
-    if args.command != "serve":
-        check_limits(parser, args)
+    check_limits(parser, args)
     if args.command == "run" and args.workers < 0:
         parser.error("--workers must be 0 or more")
     out = Path(args.out)
@@ -232,7 +281,8 @@ def tell(message: str, code: int) -> int:
 def run_command(args, out: Path) -> int:
     """`juesuan run`: 0, 1 when a document failed, 2 usage, 4 an output not written, 5 warehouse busy."""
     from pipeline.outputs import OutputError
-    from pipeline.run import UsageError, run_inputs
+    from pipeline.cluster import ClusterUnavailable
+    from pipeline.run import RunInterrupted, UsageError, run_inputs
     from pipeline.store import WarehouseBusy
 
     try:
@@ -241,7 +291,14 @@ def run_command(args, out: Path) -> int:
             handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
             logging.getLogger().addHandler(handler)
         summary = run_inputs(args.inputs, out, args.warehouse, options_from(args), args.workers,
-                             on_document=None if args.quiet else progress_printer())
+                             on_document=None if args.quiet else progress_printer(), dask=args.dask)
+    except RunInterrupted as exc:
+        print(exc.summary.line())
+        return tell(str(exc), exit_codes.INTERRUPTED)
+    except ClusterUnavailable as exc:
+        return tell(str(exc), exit_codes.CLUSTER)
+    except KeyboardInterrupt:  # before the run had started: nothing was written
+        return tell("interrupted before any document was done; nothing was written", exit_codes.INTERRUPTED)
     except UsageError as exc:
         return tell(str(exc), 2)
     except OutputError as exc:

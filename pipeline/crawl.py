@@ -1,32 +1,41 @@
 """Crawl: sources file → discovered URLs → fetched documents → processed records.
 
-Entry points: `crawl(sources_path, out_dir, warehouse_url)` and `rerun_failed(...)`; the Prefect
-flows in `flows/crawl.py` orchestrate the same steps (`discover_urls`, `crawl_url`). Each URL's
-state lives in the warehouse's registry (discovered → fetched → processed | failed), so a crawl
-that is killed and started again, or run twice, ends with the same warehouse rows.
+Entry points: `crawl(sources_path, out_dir, warehouse_url)` and `rerun_failed(...)`, the one
+crawl loop; the Prefect flows in `flows/crawl.py` call it with `CrawlSteps` that run discovery
+and each fetch as a task. Each URL's state lives in the warehouse's registry (discovered →
+fetched → processed | failed), so a crawl that is killed and started again, or run twice, ends
+with the same warehouse rows.
+
+A fetched document goes to one pool of workers kept for the whole crawl (watched processes
+here, or a Dask cluster: `pipeline.workers.document_pool`) while the next URL is fetched, and
+its result to the same writer as a run's (`pipeline.run.store_results`): the warehouse in
+batches, the JSONL files and the report of the documents this crawl processed. A URL is marked
+processed only once its records are in the warehouse.
 
 Time: each request has a deadline and each URL a budget (per source, `pipeline.fetch.http`); the
 sources file's top-level `crawl_budget_seconds` bounds a whole `crawl` — started when the crawl
 starts, shared by every source's fetcher — after which the URLs left are recorded as failed with
-a "crawl budget" error instead of being fetched.  A flow that runs URLs as separate tasks passes
-the same `CrawlBudget` as `crawl_budget=` to `crawl_one` / `discover_source`.  Failures stopped by
-a deadline or budget name their host (`Failure.slow_host`; `CrawlSummary.slow_hosts`)."""
+a "crawl budget" error instead of being fetched. Failures stopped by a deadline or budget name
+their host (`Failure.slow_host`; `CrawlSummary.slow_hosts`)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.fetch import (CrawlBudget, FetchError, Fetcher, FetchResult, Page, Source, discover, load_cache, load_config, mirror, save_cache,
                             url_filename)
 from pipeline.fetch.http import _strip_fragment
-from pipeline.process import RECORD_TABLES, Options
-from pipeline.report import write_report
-from pipeline.store import Warehouse, open_warehouse, write_jsonl
-from pipeline.workers import Job, process_supervised
+from pipeline.process import DocumentResult, Options
+from pipeline.store import Warehouse, open_warehouse
+from pipeline.workers import DocumentPool, Job, document_pool
+
+if TYPE_CHECKING:
+    from pipeline.run import RunSummary
 
 log = logging.getLogger("juesuan.crawl")
 
@@ -53,6 +62,7 @@ class CrawlSummary:
     unchanged: int = 0
     failed: int = 0  # documents
     failures: list[Failure] = field(default_factory=list)  # documents and index pages
+    run: RunSummary | None = None  # what the crawl's outputs hold: the documents it processed
 
     @property
     def pages_failed(self) -> int:
@@ -75,8 +85,9 @@ class CrawlSummary:
     def line(self) -> str:
         pages = f"  pages failed: {self.pages_failed}" if self.pages_failed else ""
         slow = f"  slow hosts: {', '.join(self.slow_hosts)}" if self.slow_hosts else ""
-        return (f"urls: {self.discovered}  processed: {self.processed}  unchanged: {self.unchanged}  "
+        line = (f"urls: {self.discovered}  processed: {self.processed}  unchanged: {self.unchanged}  "
                 f"failed: {self.failed}{pages}{slow}")
+        return line + (f"\n{self.run.line()}" if self.run else "")
 
     def message(self) -> str:
         """What failed, counted: the message of a failed crawl's flow run."""
@@ -120,10 +131,21 @@ def fetch_counted(fetcher: Fetcher, url: str) -> tuple[FetchResult, int]:
     return result, len(sent)
 
 
-def crawl_url(url: str, source: Source, fetcher: Fetcher, warehouse: Warehouse, options: Options,
-              store_url: str | None = None) -> Outcome:
-    """Fetch and process one URL: processed | unchanged | failed (with its Failure). With
-    `store_url` (any fsspec URL) the raw document is also kept there, by its sha256."""
+@dataclass
+class Fetched:
+    """A URL whose document is to be processed: its job for the pool and its registry entry."""
+    url: str
+    job: Job
+    entry: dict
+    requests: int
+    duplicates: list[dict] = field(default_factory=list)  # entries of other URLs with the same bytes
+
+
+def fetch_url(url: str, source: Source, fetcher: Fetcher, warehouse: Warehouse,
+              store_url: str | None = None) -> Outcome | Fetched:
+    """Fetch one URL: an Outcome when there is nothing to process (unchanged, or failed with its
+    Failure), else the document to process. With `store_url` (any fsspec URL) the raw document
+    is also kept there, by its sha256."""
     entry = warehouse.registry_entry(url) or {
         "url": url, "source_name": source.name, "status": "discovered", "attempts": 0, "discovered_at": now()}
     if entry.get("updated_at") is None:
@@ -136,29 +158,31 @@ def crawl_url(url: str, source: Source, fetcher: Fetcher, warehouse: Warehouse, 
         return Outcome("failed", Failure(url, result.error or "fetch failed", requests, slow_host=result.slow_host))
     if entry["status"] == "processed" and entry.get("sha256") == result.sha256:
         return Outcome("unchanged")  # same bytes as last time: nothing to write, not even a timestamp
-    processed = warehouse.registry(status="processed")
-    if any(e["sha256"] == result.sha256 for e in processed):
+    entry.update(sha256=result.sha256, etag=result.etag, last_modified=result.last_modified,
+                 attempts=(entry["attempts"] or 0) + 1, last_error=None, updated_at=now())
+    if any(e["sha256"] == result.sha256 for e in warehouse.registry(status="processed")):
         # the same document under another URL: one document, already in the warehouse
-        entry.update(status="processed", sha256=result.sha256, etag=result.etag, last_modified=result.last_modified,
-                     attempts=(entry["attempts"] or 0) + 1, last_error=None, updated_at=now())
+        entry.update(status="processed")
         warehouse.register(entry)
         return Outcome("unchanged")
     if store_url:
         mirror(result.sha256, result.path, store_url)
-    entry.update(status="fetched", sha256=result.sha256, etag=result.etag, last_modified=result.last_modified,
-                 attempts=(entry["attempts"] or 0) + 1, updated_at=now())
+    entry.update(status="fetched")
     warehouse.register(entry)
-    # in a watched worker process: a page that hangs or crashes the PDF / OCR library costs this
-    # document that page, not the crawl
-    job = Job(result.path, source_uri=url, source_name=source.name, filename=url_filename(url), with_outputs=False)
-    _, doc = next(process_supervised([job], options))
-    warehouse.replace_document(doc.document_id, doc.records)
-    failed = doc.document["status"] == "failed"
-    entry.update(status="failed" if failed else "processed", last_error=doc.document["error"], updated_at=now())
-    warehouse.register(entry)
-    if failed:
-        return Outcome("failed", Failure(url, doc.document["error"] or "processing failed", requests))
-    return Outcome("processed")
+    return Fetched(url, Job(result.path, source_uri=url, source_name=source.name, filename=url_filename(url)),
+                   entry, requests)
+
+
+class CrawlSteps:
+    """How a crawl's steps run: called here as they are; `flows.crawl` runs each as a Prefect
+    task (named after its source or URL), so the loop that calls them is this module's alone."""
+
+    def discover(self, source: Source, fetcher: Fetcher, summary: CrawlSummary) -> list[str]:
+        return discover_urls(source, fetcher, summary)
+
+    def fetch(self, url: str, source: Source, fetcher: Fetcher, warehouse: Warehouse,
+              store_url: str | None) -> Outcome | Fetched:
+        return fetch_url(url, source, fetcher, warehouse, store_url)
 
 
 class _CountedPages:
@@ -193,83 +217,102 @@ def discover_urls(source: Source, fetcher: Fetcher, summary: CrawlSummary) -> li
     return urls
 
 
-def write_outputs(warehouse: Warehouse, out: Path) -> None:
-    """The JSONL files and report of what the warehouse holds (a crawl's outputs equal a run's)."""
-    records = {name: warehouse.rows(name) for name in RECORD_TABLES}
-    write_jsonl(out, records)
-    write_report(out / "report.html", records)
+class _CrawlRun:
+    """One crawl's loop: URLs fetched one after another while the pool processes the documents
+    fetched before; `results()` yields each document as it is done, for `store_results`, which
+    calls `stored(index)` once its records are in the warehouse."""
+
+    def __init__(self, config, registry: Warehouse, pool: DocumentPool, steps: CrawlSteps, out: Path,
+                 only: set[str] | None, store_url: str | None, fetcher_options: dict):
+        self.config, self.registry, self.pool, self.steps, self.out = config, registry, pool, steps, out
+        self.only, self.store_url, self.fetcher_options = only, store_url, fetcher_options
+        self.summary = CrawlSummary()
+        self.in_hand: dict[int, Fetched] = {}  # pool index → the URL being processed
+        self.by_sha: dict[str, Fetched] = {}  # this crawl's documents by their bytes
+        self.done: dict[int, Outcome] = {}  # processed, waiting for their records to be stored
+
+    def results(self) -> Iterator[tuple[int, DocumentResult]]:
+        cache_path = self.out / "fetch_cache.json"
+        cache = load_cache(cache_path)
+        try:
+            for source in self.config.sources:
+                with Fetcher.for_source(source, store_root=self.out / "raw", cache=cache, **self.fetcher_options) as fetcher:
+                    for url in self.urls(source, fetcher):
+                        self.take(self.steps.fetch(url, source, fetcher, self.registry, self.store_url))
+                        yield from self.finished(timeout=0)
+                        save_cache(cache, cache_path)
+            while self.pool.busy:
+                yield from self.finished()
+        finally:
+            self.pool.close()
+
+    def urls(self, source: Source, fetcher: Fetcher) -> list[str]:
+        if self.only is None:
+            urls = self.steps.discover(source, fetcher, self.summary)
+        else:
+            urls = [u for u in sorted(self.only)
+                    if (e := self.registry.registry_entry(u)) and e["source_name"] == source.name]
+        self.summary.discovered += len(urls)
+        return urls
+
+    def take(self, fetched: Outcome | Fetched) -> None:
+        if isinstance(fetched, Outcome):
+            self.summary.tally(fetched)
+        elif (first := self.by_sha.get(fetched.entry["sha256"])) is not None:
+            first.duplicates.append(fetched.entry)  # registered with the first URL's outcome
+            self.summary.tally(Outcome("unchanged"))
+        else:
+            self.by_sha[fetched.entry["sha256"]] = fetched
+            (index,) = self.pool.submit([fetched.job])
+            self.in_hand[index] = fetched
+
+    def finished(self, timeout: float | None = None) -> Iterator[tuple[int, DocumentResult]]:
+        for index, result in self.pool.completed() if timeout is None else self.pool.completed(timeout):
+            fetched, doc = self.in_hand[index], result.document
+            failed = doc["status"] == "failed"
+            self.done[index] = Outcome("failed", Failure(fetched.url, doc["error"] or "processing failed",
+                                                         fetched.requests)) if failed else Outcome("processed")
+            for entry in [fetched.entry, *fetched.duplicates]:
+                entry.update(status="failed" if failed else "processed", last_error=doc["error"])
+            yield index, result
+
+    def stored(self, index: int) -> None:
+        """The document's records are in the warehouse: its URL (and its twins') say so now."""
+        fetched, outcome = self.in_hand.pop(index), self.done.pop(index)
+        for entry in [fetched.entry, *fetched.duplicates]:
+            self.registry.register({**entry, "updated_at": now()})
+        self.summary.tally(outcome)
 
 
 def crawl(sources_path: str | Path, out_dir: str | Path = "out", warehouse_url: str | None = None,
           options: Options | None = None, only: set[str] | None = None, store_url: str | None = None,
-          **fetcher_options) -> CrawlSummary:
-    """Crawl every source (or, with `only`, just those URLs) and write the outputs."""
+          workers: int = 1, dask: str | None = None, steps: CrawlSteps | None = None,
+          on_document: Callable | None = None, **fetcher_options) -> CrawlSummary:
+    """Crawl every source (or, with `only`, just those URLs) and write the outputs: the
+    warehouse, and the JSONL files and report of the documents this crawl processed."""
+    from pipeline.run import open_run_warehouse, store_results
+
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     config = load_config(sources_path)
-    options = options or Options()
-    warehouse = open_warehouse(warehouse_url or default_warehouse(out))
-    cache_path = out / "fetch_cache.json"
-    cache = load_cache(cache_path)
-    summary = CrawlSummary()
+    url = warehouse_url or default_warehouse(out)
     if config.crawl_budget_seconds is not None:  # one budget for all sources, from now
         fetcher_options.setdefault("crawl_budget", CrawlBudget.start(config.crawl_budget_seconds))
+    registry = open_run_warehouse(url)
     try:
-        for source in config.sources:
-            with Fetcher.for_source(source, store_root=out / "raw", cache=cache, **fetcher_options) as fetcher:
-                urls = discover_urls(source, fetcher, summary) if only is None else [
-                    u for u in only if (e := warehouse.registry_entry(u)) and e["source_name"] == source.name]
-                summary.discovered += len(urls)
-                for url in urls:
-                    summary.tally(crawl_url(url, source, fetcher, warehouse, options, store_url))
-                    save_cache(cache, cache_path)
-        write_outputs(warehouse, out)
+        run = _CrawlRun(config, registry, document_pool(options or Options(), workers, dask), steps or CrawlSteps(),
+                        out, only, store_url, fetcher_options)
+        run.summary.run = store_results(run.results(), out, url, on_document, after_store=run.stored)
     finally:
-        warehouse.close()
-    return summary
-
-
-def crawl_one(sources_path: str | Path, source_name: str, url: str, out_dir: str | Path = "out",
-              warehouse_url: str | None = None, options: Options | None = None, store_url: str | None = None,
-              **fetcher_options) -> Outcome:
-    """One URL on its own (a flow's task): its source's fetcher, the shared conditional-GET
-    cache, the warehouse — opened and closed around this one document."""
-    out = Path(out_dir)
-    source = next(s for s in load_config(sources_path).sources if s.name == source_name)
-    cache_path = out / "fetch_cache.json"
-    cache = load_cache(cache_path)
-    warehouse = open_warehouse(warehouse_url or default_warehouse(out))
-    try:
-        with Fetcher.for_source(source, store_root=out / "raw", cache=cache, **fetcher_options) as fetcher:
-            outcome = crawl_url(url, source, fetcher, warehouse, options or Options(), store_url)
-        save_cache(cache, cache_path)
-        return outcome
-    finally:
-        warehouse.close()
-
-
-def discover_source(sources_path: str | Path, source_name: str, **fetcher_options) -> tuple[list[str], list[Failure]]:
-    """(document URLs, index pages that failed) of one source."""
-    source = next(s for s in load_config(sources_path).sources if s.name == source_name)
-    summary = CrawlSummary()
-    with Fetcher.for_source(source, **fetcher_options) as fetcher:
-        return discover_urls(source, fetcher, summary), summary.failures
-
-
-def failed_urls(out_dir: str | Path = "out", warehouse_url: str | None = None) -> list[tuple[str, str]]:
-    """(source name, url) of every URL the registry has as failed."""
-    warehouse = open_warehouse(warehouse_url or default_warehouse(Path(out_dir)))
-    try:
-        return sorted((e["source_name"], e["url"]) for e in warehouse.registry(status="failed"))
-    finally:
-        warehouse.close()
+        registry.close()
+    return run.summary
 
 
 def rerun_failed(sources_path: str | Path, out_dir: str | Path = "out", warehouse_url: str | None = None,
-                 options: Options | None = None, store_url: str | None = None, **fetcher_options) -> CrawlSummary:
-    """Fetch and process again every URL the registry has as failed."""
+                 options: Options | None = None, store_url: str | None = None, **crawl_options) -> CrawlSummary:
+    """Fetch and process again every URL the registry has as failed (`crawl_options` as `crawl`'s)."""
     out = Path(out_dir)
     warehouse = open_warehouse(warehouse_url or default_warehouse(out))
     failed = {e["url"] for e in warehouse.registry(status="failed")}
     warehouse.close()
-    return crawl(sources_path, out, warehouse_url, options, only=failed, store_url=store_url, **fetcher_options)
+    return crawl(sources_path, out, warehouse_url, options, only=failed, store_url=store_url, **crawl_options)

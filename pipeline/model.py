@@ -41,6 +41,9 @@ class RawTable:
     context: list[str] = field(default_factory=list)  # text lines between the previous table and this one
     row_pages: list[int] = field(default_factory=list)  # page of each row (filled by stitching)
     col_edges: list[float] = field(default_factory=list)  # x of the vertical grid lines (native only)
+    # (page, bbox) of each piece stitched on after the first page's (filled by stitching), so
+    # that the report can show every page a table spans
+    continued: list[tuple[int, BBox | None]] = field(default_factory=list)
 
     def grid(self, fill_spans: bool = False) -> list[list[str]]:
         """Cell texts as rows × cols; a merged cell's text sits at its anchor, or in every
@@ -93,22 +96,35 @@ class ExtractedDocument:
 
 
 @dataclass
-class TableView:
-    """What the report shows of a table: where it sits on its first page and what was read."""
+class PageRegion:
+    """One page's piece of a table in the report: where it sits and its cells there."""
 
-    table_id: int
     page: int
     bbox: BBox | None
     cells: list[BBox]  # cell boxes on that page, page coordinates
+    image: str | None = None  # base64 JPEG of the region with the cells drawn (pipeline.report.crops)
+
+
+@dataclass
+class TableView:
+    """What the report shows of a table: its piece on every page it spans and what was read
+    (`grid` rows are the raw table's rows, the `row_index` of its facts)."""
+
+    table_id: int
+    regions: list[PageRegion]
     grid: list[list[str]]
-    rotation: int = 0
-    image: str | None = None  # base64 PNG of the region with the cells drawn (pipeline.report.crops)
+
+    @property
+    def page(self) -> int | None:
+        return self.regions[0].page if self.regions else None
 
 
 @dataclass
 class DocumentOutputs:
     """A document's share of the run's files, rendered where it was processed (its worker):
-    its lines of each `<table>.jsonl`, and its section of report.html."""
+    its lines of each `<table>.jsonl`, its page of the report site (`html`, a whole page) and
+    its row of the site's index (`index`: a few scalars, pipeline.report.site.index_row)."""
 
     jsonl: dict[str, str]
     html: str
+    index: dict = field(default_factory=dict)

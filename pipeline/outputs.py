@@ -1,17 +1,20 @@
 """A run's outputs, written as the documents come: the warehouse in batches, then the JSONL
-files and report.html in input order.
+files in input order and the report site (report.html, the index, and report/<id>.html, a page
+per document: pipeline.report).
 
-Entry points: `document_outputs(result)`, a document's JSONL lines and report section (drawn in
-its worker, so that this work runs in parallel too), and `RunOutputs(out_dir, warehouse)`:
-`add(index, result)` for each document as it is done, in any order, then `finish()`. Nothing of
-a document is kept once it is added, besides counts: its text waits in temporary files of the
-output folder, its records in the next warehouse batch.
+Entry points: `document_outputs(result)`, a document's JSONL lines, report page and index row
+(drawn in its worker, so that this work runs in parallel too), and `RunOutputs(out_dir,
+warehouse)`: `add(index, result)` for each document as it is done, in any order, then
+`finish()`. Nothing of a document is kept once it is added, besides counts and its index row
+(a few scalars): its text waits in temporary files of the output folder (its page as
+`report/.<id>.html.tmp`), its records in the next warehouse batch.
 
 All or nothing for the files: `finish()` writes every file to a temporary first, fsyncs them,
-and only then renames them over the previous run's; any failure (a full disk) removes every
-temporary and leaves the previous files. The warehouse, written in batches during the run, is
-not rolled back: a failure raises `OutputError`, one line saying which outputs are this run's
-and which the previous run's."""
+and only then renames them, the document pages with them, over the previous run's; any failure
+(a full disk) removes every temporary and leaves the previous files. Pages of the previous run
+that this run does not link are removed once the renames are done. The warehouse, written in
+batches during the run, is not rolled back: a failure raises `OutputError`, one line saying
+which outputs are this run's and which the previous run's."""
 from __future__ import annotations
 
 import contextlib
@@ -20,12 +23,14 @@ import os
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from pipeline import exit_codes
 from pipeline.model import DocumentOutputs
 from pipeline.process import DocumentResult
-from pipeline.report import REPORT_TAIL, RUN_COUNTS, render_document, report_head, run_counts
+from pipeline.report import (INDEX_NAME, RUN_COUNTS, SITE_FOLDER, index_row, remove_other_pages, render_document,
+                             render_index, run_counts)
 from pipeline.store import SCHEMA, Warehouse, jsonl_lines
 
 log = logging.getLogger("juesuan")
@@ -46,7 +51,7 @@ STORE_BATCH_SECONDS = 5.0
 
 def document_outputs(result: DocumentResult) -> DocumentOutputs:
     return DocumentOutputs({table: jsonl_lines(table, result.records[table]) for table in SCHEMA},
-                           render_document(result.records, result.views))
+                           render_document(result.records, result.views), index_row(result.records))
 
 
 class OutputError(Exception):
@@ -113,7 +118,8 @@ def replace_all(files: dict[Path, Path]) -> None:
         for path in [*files, *backups.values()]:
             with contextlib.suppress(OSError):
                 path.unlink(missing_ok=True)
-    _fsync_folder(next(iter(files.values())).parent)
+    for folder in {target.parent for target in files.values()}:
+        _fsync_folder(folder)
 
 
 def _fsync_folder(folder: Path) -> None:
@@ -155,34 +161,46 @@ class RunOutputs:
     def __init__(self, out_dir: str | Path, warehouse: Warehouse, warehouse_url: str = "the warehouse"):
         self.out = Path(out_dir)
         self.out.mkdir(parents=True, exist_ok=True)
+        self.site = self.out / SITE_FOLDER
         remove_stale_temporaries(self.out)
+        if self.site.is_dir():
+            remove_stale_temporaries(self.site)
         self.warehouse = warehouse
         self.warehouse_url = warehouse_url
         self.spools: dict[str, _Spool] = {}
         try:
-            self.spools = {name: _Spool(self.out) for name in [*SCHEMA, "report"]}
+            self.spools = {name: _Spool(self.out) for name in SCHEMA}
         except OSError as exc:
             self._close_spools()
             raise self._files_failed(exc) from exc
         self.counts: Counter[str] = Counter()
+        self.index_rows: dict[int, dict] = {}  # by input index: what the index shows of a document
+        self.pages: dict[Path, Path] = {}  # {temporary: target} of the document pages written so far
         self.batch: list[tuple[str, dict]] = []
+        self.after_store: list[Callable[[], None]] = []
         self.batch_rows = 0
         self.batch_since = 0.0
         self.stored = 0  # documents of this run the warehouse holds
         self.store_failed = False
 
-    def add(self, index: int, result: DocumentResult) -> None:
+    def add(self, index: int, result: DocumentResult, after_store: Callable[[], None] | None = None) -> None:
+        """`after_store`: called once the document's records are in the warehouse (a crawl marks
+        its URL processed then, not before: a crash in between must not hide a lost document)."""
         outputs = result.outputs or document_outputs(result)
+        row = outputs.index or index_row(result.records)
         try:
             for table, text in outputs.jsonl.items():
                 self.spools[table].add(index, text)
-            self.spools["report"].add(index, outputs.html)
-        except OSError as exc:  # the spools live in --out: a full disk shows here first
+            self._write_page(row["page"], outputs.html)
+        except OSError as exc:  # the spools and pages live in --out: a full disk shows here first
             raise self._files_failed(exc) from exc
         self.counts.update(run_counts(result.records))
+        self.index_rows[index] = row
         if not self.batch:
             self.batch_since = time.monotonic()
         self.batch.append((result.document_id, result.records))
+        if after_store is not None:
+            self.after_store.append(after_store)
         self.batch_rows += sum(len(rows) for rows in result.records.values())
         if (len(self.batch) >= STORE_BATCH_DOCUMENTS or self.batch_rows >= STORE_BATCH_ROWS
                 or time.monotonic() - self.batch_since >= STORE_BATCH_SECONDS):
@@ -200,34 +218,58 @@ class RunOutputs:
             raise self._warehouse_failed(exc) from exc
         self.stored += len(self.batch)
         self.batch, self.batch_rows = [], 0
+        callbacks, self.after_store = self.after_store, []
+        for callback in callbacks:
+            callback()
 
     def finish(self) -> dict[str, int]:
-        """Store the last batch, then write `<table>.jsonl` and report.html all or none; the counts."""
+        """Store the last batch, then write `<table>.jsonl`, report.html (the index) and the document
+        pages all or none; the counts."""
         self.store_batch()
-        head = report_head(self.counts).encode("utf-8") + b"\n"
-        parts = {f"{table}.jsonl": (self.spools[table], b"", b"", b"") for table in SCHEMA}
-        parts["report.html"] = (self.spools["report"], head, REPORT_TAIL.encode("utf-8"), b"\n")
         written: dict[Path, Path] = {}
         try:
-            for name, (spool, head_, tail, separator) in parts.items():
-                tmp = self.out / f".{name}.tmp"
-                written[tmp] = self.out / name
-                self._write(tmp, spool, head_, tail, separator)
-            replace_all(written)
+            for table in SCHEMA:
+                tmp = self.out / f".{table}.jsonl.tmp"
+                written[tmp] = self.out / f"{table}.jsonl"
+                self._write(tmp, self.spools[table])
+            index = self.out / f".{INDEX_NAME}.tmp"
+            written[index] = self.out / INDEX_NAME
+            rows = [self.index_rows[i] for i in sorted(self.index_rows)]
+            self._write_text(index, render_index(self.counts, rows))
+            # the pages first, the index last: a crash half-way leaves no index linking a missing page
+            replace_all({**self.pages, **written})
         except OSError as exc:
-            for tmp in written:  # every temporary goes: the previous run's files stay, whole
+            for tmp in [*written, *self.pages]:  # every temporary goes: the previous run's files stay, whole
                 with contextlib.suppress(OSError):
                     tmp.unlink(missing_ok=True)
             log.exception("writing the run's files in %s failed", self.out)
             raise self._files_failed(exc) from exc
+        remove_other_pages(self.site, {target.name for target in self.pages.values()})
+        self.pages = {}
         return {name: self.counts[name] for name in RUN_COUNTS}
 
+    def _write_page(self, name: str, html: str) -> None:
+        """A document's page, as a temporary in report/ until `finish`; a document given twice
+        has one page."""
+        target = self.site / name
+        if target in self.pages.values():
+            return
+        self.site.mkdir(exist_ok=True)
+        tmp = self.site / f".{name}.tmp"
+        self.pages[tmp] = target
+        self._write_text(tmp, html)
+
     @staticmethod
-    def _write(tmp: Path, spool: _Spool, head: bytes, tail: bytes, separator: bytes) -> None:
+    def _write_text(tmp: Path, text: str) -> None:
         with tmp.open("wb") as fh:
-            fh.write(head)
-            spool.copy_in_order(fh, separator)
-            fh.write(tail)
+            fh.write(text.encode("utf-8"))
+            fh.flush()
+            os.fsync(fh.fileno())  # on disk before any rename: a crash must not leave a renamed empty file
+
+    @staticmethod
+    def _write(tmp: Path, spool: _Spool) -> None:
+        with tmp.open("wb") as fh:
+            spool.copy_in_order(fh)
             fh.flush()
             os.fsync(fh.fileno())  # on disk before any rename: a crash must not leave a renamed empty file
 
@@ -235,7 +277,7 @@ class RunOutputs:
         held = (f"the warehouse holds this run's {self.stored} documents stored so far" if getattr(self, "stored", 0)
                 else "the warehouse holds none of this run's documents")
         return OutputError(f"could not write the run's files in {self.out}: {one_line(exc)}; "
-                           f"its *.jsonl and report.html are left as they were (the previous run's); {held}")
+                           f"its *.jsonl and report site are left as they were (the previous run's); {held}")
 
     def _warehouse_failed(self, exc: BaseException) -> OutputError:
         from pipeline.store import WarehouseBusy
@@ -252,6 +294,10 @@ class RunOutputs:
             with contextlib.suppress(Exception):
                 self.store_batch()
         self._close_spools()
+        for tmp in self.pages:  # an unfinished run's pages: never renamed, not to be left behind
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+        self.pages = {}
 
     def _close_spools(self) -> None:
         for spool in self.spools.values():

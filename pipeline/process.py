@@ -17,7 +17,7 @@ from pipeline import catalog
 from pipeline.extract import (MAX_PAGES, MAX_PIXELS, PDF_ERROR, DocumentError, PageLimits, Progress, extract_pdf,
                               mupdf_message)
 from pipeline.extract.identity import document_identity
-from pipeline.model import DocumentOutputs, Finding, RawTable, TableView
+from pipeline.model import BBox, DocumentOutputs, Finding, PageRegion, RawTable, TableView
 from pipeline.key import heading_lines, key_tables
 from pipeline.realign import realign_table
 from pipeline.realign.performance import realign_performance
@@ -51,7 +51,7 @@ class DocumentResult:
     records: dict[str, list[dict]] = field(default_factory=lambda: {name: [] for name in RECORD_TABLES})
     views: list[TableView] = field(default_factory=list)  # for the report, not stored
     path: str | None = None
-    outputs: DocumentOutputs | None = None  # JSONL lines and report section, once rendered (pipeline.outputs)
+    outputs: DocumentOutputs | None = None  # JSONL lines, report page and index row, once rendered (pipeline.outputs)
 
     @property
     def document(self) -> dict:
@@ -82,8 +82,25 @@ def table_regions(raw: RawTable) -> list[list[float]]:
 
 
 def table_view(table_id: int, raw: RawTable) -> TableView:
-    first_page = [c.bbox for c in raw.cells if c.bbox and (c.page or raw.page) == raw.page]
-    return TableView(table_id, raw.page, raw.bbox, first_page, raw.grid())
+    """The report's view of a table: a region per page it spans (a stitched table's pieces
+    keep their own bbox), each with the cells drawn there."""
+    boxes: dict[int, BBox | None] = {}
+    for page, bbox in [(raw.page, raw.bbox), *raw.continued]:
+        known = boxes.get(page)
+        boxes[page] = _hull(known, bbox) if known and bbox else known or bbox
+    cells: dict[int, list[BBox]] = {page: [] for page in boxes}
+    for c in raw.cells:
+        if c.bbox:
+            cells.setdefault(c.page or raw.page, []).append(c.bbox)
+    regions = []
+    for page in sorted(cells):
+        found = cells[page]
+        regions.append(PageRegion(page, boxes.get(page) or (_hull(*found) if found else None), found))
+    return TableView(table_id, regions, raw.grid())
+
+
+def _hull(*boxes: BBox) -> BBox:
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
 def is_empty_fragment(table: RawTable) -> bool:

@@ -6,13 +6,15 @@ watched worker process (`pipeline.workers`); this process only stores and report
 from __future__ import annotations
 
 import contextlib
+from functools import partial
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.interrupts import InterruptGuard
 from pipeline.outputs import OutputError, RunOutputs, one_line
 from pipeline.process import PDF_SUFFIXES, TEXT_SUFFIXES, Options, process_document
 from pipeline.store import open_warehouse
-from pipeline.workers import Job, process_supervised
+from pipeline.workers import Job, document_pool, results_of
 
 INPUT_SUFFIXES = PDF_SUFFIXES | TEXT_SUFFIXES
 
@@ -81,27 +83,40 @@ def collect_inputs(inputs: list[str]) -> list[Path]:
     return unique
 
 
-def process_all(files: list[Path], options: Options, workers: int = 1):
+def process_all(files: list[Path], options: Options, workers: int = 1, dask: str | None = None):
     """(index in `files`, result) as each document is done: in `workers` supervised worker
-    processes, or with `workers=0` in this process (no isolation and no time limit: for
-    debugging and profiling)."""
-    if workers == 0:
+    processes, on the Dask cluster at `dask`, or with `workers=0` in this process (no isolation
+    and no time limit: for debugging and profiling)."""
+    if workers == 0 and not dask:
         return ((i, process_document(f, options, with_crops=True)) for i, f in enumerate(files))
-    return process_supervised([Job(str(f)) for f in files], options, workers)
+    return results_of(document_pool(options, workers, dask), [Job(str(f)) for f in files])
 
 
 def run_inputs(inputs: list[str], out_dir: str | Path = "out", warehouse_url: str | None = None,
-               options: Options | None = None, workers: int = 1, on_document=None) -> RunSummary:
-    """`on_document(done, total, result)`: called as each document is done (progress lines)."""
+               options: Options | None = None, workers: int = 1, on_document=None,
+               dask: str | None = None) -> RunSummary:
+    """`on_document(done, total, result)`: called as each document is done (progress lines);
+    `dask`: a running Dask scheduler's address (`tcp://host:8786`) to process the documents on."""
     options = options or Options()
     files = collect_inputs(inputs)
-    return store_results(process_all(files, options, workers), out_dir, warehouse_url, on_document, len(files))
+    return store_results(process_all(files, options, workers, dask), out_dir, warehouse_url, on_document, len(files))
+
+
+class RunInterrupted(Exception):
+    """Ctrl-C (SIGINT) or SIGTERM stopped the run; the documents finished before it are in the
+    warehouse, the JSONL files and the report (`summary`)."""
+
+    def __init__(self, summary: "RunSummary", signal_name: str, total: int | None):
+        super().__init__(f"interrupted by {signal_name} after {summary.documents} of {total or '?'} documents; "
+                         "the finished ones are written (JSONL, report, warehouse)")
+        self.summary = summary
 
 
 def store_results(results, out_dir: str | Path = "out", warehouse_url: str | None = None,
-                  on_document=None, total: int | None = None) -> RunSummary:
+                  on_document=None, total: int | None = None, after_store=None) -> RunSummary:
     """`results`: (input index, DocumentResult) pairs in any order. Documents go into the
-    warehouse as they come (in batches); the run's JSONL and report list them in input order."""
+    warehouse as they come (in batches); the run's JSONL and report list them in input order.
+    `after_store(index)`: called once that document's records are in the warehouse."""
     out = Path(out_dir)
     url = warehouse_url or f"duckdb:///{out / 'warehouse.duckdb'}"
     warehouse = open_run_warehouse(url)
@@ -111,28 +126,44 @@ def store_results(results, out_dir: str | Path = "out", warehouse_url: str | Non
     except BaseException:
         warehouse.close()
         raise
+    problems: dict[int, str] = {}
+    guard = InterruptGuard()
     try:
-        problems: dict[int, str] = {}
-        for done, (index, result) in enumerate(results, start=1):
-            outputs.add(index, result)
-            if (line := problem_line(result)) is not None:
-                problems[index] = line
-            if on_document is not None:
-                on_document(done, total, result)
-        counts = outputs.finish()
-        totals = warehouse_totals(warehouse)
+        with guard.installed():
+            try:
+                for done, (index, result) in enumerate(results, start=1):
+                    with guard.shield():  # a document is written whole or not at all
+                        outputs.add(index, result, None if after_store is None else partial(after_store, index))
+                        if (line := problem_line(result)) is not None:
+                            problems[index] = line
+                        if on_document is not None:
+                            on_document(done, total, result)
+            except KeyboardInterrupt:
+                guard.requested = guard.requested or "KeyboardInterrupt"
+                _stop(results)  # the workers stop now; what they finished is written below
+            with guard.shield(reraise=False):
+                counts = outputs.finish()
+                totals = warehouse_totals(warehouse)
     except BaseException:
-        stop = getattr(results, "close", None)  # the workers stop now, not when the generator is collected
-        if stop:
-            with contextlib.suppress(Exception):
-                stop()
+        _stop(results)
         outputs.close()
         with contextlib.suppress(Exception):  # the first failure is the one to tell
             warehouse.close()
         raise
     outputs.close()
     close_warehouse(warehouse, url)
-    return RunSummary(**counts, warehouse=totals, problems=[problems[i] for i in sorted(problems)])
+    summary = RunSummary(**counts, warehouse=totals, problems=[problems[i] for i in sorted(problems)])
+    if guard.requested:
+        raise RunInterrupted(summary, guard.requested, total)
+    return summary
+
+
+def _stop(results) -> None:
+    """The workers stop now, not when the generator is collected."""
+    stop = getattr(results, "close", None)
+    if stop:
+        with contextlib.suppress(Exception):
+            stop()
 
 
 def open_run_warehouse(url: str):

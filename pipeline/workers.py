@@ -1,7 +1,7 @@
 """Supervised worker processes: every document is processed in a child process the run watches.
 
-Entry point: `process_supervised(jobs, options, workers)` → (job index, DocumentResult) for every
-job, as each is done.
+Entry points: `process_supervised(jobs, options, workers)` → (job index, DocumentResult) for every
+job, as each is done; `WorkerPool(options, workers)` for jobs that come one by one (a crawl).
 
 Why processes: PyMuPDF, OpenCV and onnxruntime run native code that no Python timeout can
 interrupt, and a crash there (a segfault, an abort, the OOM killer) ends its whole process. So a
@@ -20,7 +20,7 @@ Either way the run goes on with the other documents. A worker is a fresh interpr
 retires after RECYCLE_AFTER documents, or between documents once its memory passes half the
 cap, and a fresh one takes over. With several workers, the largest files go first (the
 slowest, as a rule), so that one long scan does not finish alone at the end of the run, and
-the cores are shared among the busy workers for OCR threads (`_Supervisor.hand_out`).
+the cores are shared among the busy workers for OCR threads (`WorkerPool.hand_out`).
 """
 from __future__ import annotations
 
@@ -34,6 +34,7 @@ import time
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Protocol
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
@@ -249,26 +250,26 @@ def _where(stage: str, detail) -> str:
             "crops": "while drawing the report's page crops", "outputs": "while rendering its records and report"}.get(stage, f"in {stage}")
 
 
-def _schedule(jobs: list[Job], workers: int) -> deque[_Task]:
-    tasks = [_Task(i, job) for i, job in enumerate(jobs)]
-    if workers > 1:
-        def size(task: _Task) -> int:
-            try:
-                return Path(task.job.path).stat().st_size
-            except OSError:
-                return 0
-        tasks.sort(key=size, reverse=True)
-    return deque(tasks)
+def _largest_first(tasks: list[_Task]) -> list[_Task]:
+    def size(task: _Task) -> int:
+        try:
+            return Path(task.job.path).stat().st_size
+        except OSError:
+            return 0
+    return sorted(tasks, key=size, reverse=True)
 
 
-class _Supervisor:
-    """The pool of workers for one run: hands out tasks, listens, and deals with the stuck."""
+class WorkerPool:
+    """Workers kept for a run or a crawl: jobs are submitted as they come (`submit`), results
+    taken as they are done (`completed`); the pool hands out, listens, and deals with the stuck.
+    A crawl submits each document as it is fetched and its workers serve them all."""
 
-    def __init__(self, jobs: list[Job], options: Options, workers: int):
-        self.options, self.size = options, workers
-        self.pending = _schedule(jobs, workers)
+    def __init__(self, options: Options | None = None, workers: int = 1):
+        self.options, self.size = options or Options(), max(1, workers)
+        self.pending: deque[_Task] = deque()
         self.done: dict[int, DocumentResult] = {}
         self.pool: list[_Worker] = []
+        self.submitted = 0
         self.log_file = _log_file()
         # OCR and OpenCV threads: the cores shared among the busy workers, told again as that
         # number changes. The workers of a busy run do not oversubscribe the cores (two
@@ -276,6 +277,34 @@ class _Supervisor:
         # scan left alone at the end of a run gets them all. JUESUAN_THREADS fixes the count.
         self.cores = os.cpu_count() or 1
         self.fixed_threads = int(os.environ.get("JUESUAN_THREADS") or 0)
+
+    def submit(self, jobs: list[Job]) -> list[int]:
+        """Queue `jobs` (with several workers, the largest files of them first, so that one long
+        scan does not finish alone at the end); their indexes, counted over the pool's life."""
+        tasks = [_Task(self.submitted + i, job) for i, job in enumerate(jobs)]
+        self.submitted += len(tasks)
+        self.pending.extend(_largest_first(tasks) if self.size > 1 else tasks)
+        self.hand_out()
+        return [t.index for t in tasks]
+
+    @property
+    def busy(self) -> bool:
+        """Jobs queued or in hand (results not yet taken count as done)."""
+        return bool(self.pending) or any(w.task is not None for w in self.pool)
+
+    def completed(self, timeout: float = POLL) -> list[tuple[int, DocumentResult]]:
+        """The results done by now, after waiting up to `timeout` s for one (`listen`)."""
+        if not self.done and self.busy:
+            self.hand_out()
+            self.listen(timeout)
+        done, self.done = list(self.done.items()), {}
+        return done
+
+    def __enter__(self) -> "WorkerPool":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     def hand_out(self) -> None:
         """Free workers take the next documents. Every busy worker is told its share of the
@@ -292,11 +321,11 @@ class _Supervisor:
             self.pool.append(_Worker(self.log_file, share))
             self.pool[-1].assign(self.pending.popleft(), self.options)
 
-    def listen(self) -> None:
+    def listen(self, timeout: float = POLL) -> None:
         """Wait a moment for messages; collect results; stop the stuck, the dead, the bloated."""
         busy = [w for w in self.pool if w.task is not None]
         if busy:
-            wait([w.conn for w in busy], timeout=POLL)  # a message, or EOF when a worker dies
+            wait([w.conn for w in busy], timeout=timeout)  # a message, or EOF when a worker dies
         now = time.monotonic()
         for worker in busy:
             try:
@@ -352,19 +381,42 @@ class _Supervisor:
             worker.stop(kill=worker.task is not None)
 
 
+class DocumentPool(Protocol):
+    """What a run or a crawl hands documents to: `WorkerPool` here, `pipeline.cluster.DaskPool`
+    on a Dask cluster."""
+
+    def submit(self, jobs: list[Job]) -> list[int]: ...
+    def completed(self, timeout: float = POLL) -> list[tuple[int, DocumentResult]]: ...
+    @property
+    def busy(self) -> bool: ...
+    def close(self) -> None: ...
+
+
+def document_pool(options: Options, workers: int = 1, dask: str | None = None) -> DocumentPool:
+    """`workers` watched processes here, or the Dask cluster whose scheduler is at `dask`."""
+    if dask:
+        from pipeline.cluster import DaskPool
+
+        return DaskPool(dask, options)
+    return WorkerPool(options, workers)
+
+
+def results_of(pool: DocumentPool, jobs: list[Job]) -> Iterator[tuple[int, DocumentResult]]:
+    """(index in `jobs`, result) of each job as soon as it is done; the pool is closed after."""
+    try:
+        pool.submit(jobs)
+        left = len(jobs)
+        while left:
+            for done in pool.completed():
+                yield done
+                left -= 1
+    finally:
+        pool.close()
+
+
 def process_supervised(jobs: list[Job], options: Options | None = None,
                        workers: int = 1) -> Iterator[tuple[int, DocumentResult]]:
     """(index in `jobs`, result) of each job as soon as it is done, processed by `workers`
     watched worker processes. Nothing waits on a slow document: the caller stores each result
     when it comes, and puts them in job order itself where order matters."""
-    supervisor = _Supervisor(jobs, options or Options(), max(1, workers))
-    left = len(jobs)
-    try:
-        while left:
-            supervisor.hand_out()
-            supervisor.listen()
-            while supervisor.done:
-                yield supervisor.done.popitem()
-                left -= 1
-    finally:
-        supervisor.close()
+    return results_of(WorkerPool(options, workers), jobs)

@@ -118,3 +118,52 @@ def test_raw_documents_also_kept_in_an_fsspec_store(site, tmp_path):
     assert len(stored) == 3 and all(p.endswith(".pdf") for p in stored)
     local = sorted(p.name for p in (tmp_path / "out" / "raw").rglob("*.pdf"))
     assert sorted(p.rsplit("/", 1)[1] for p in stored) == local
+
+
+def test_one_pool_of_workers_serves_the_whole_crawl(site, tmp_path):
+    """Each document is processed in a watched worker process, and the crawl keeps its worker
+    between URLs (a fresh interpreter per URL costs about a second each)."""
+    import logging
+    import re
+
+    _, sources = site
+    log_file = tmp_path / "juesuan.log"
+    handler = logging.FileHandler(log_file)  # the workers log to the run's log file, as under the CLI
+    logging.getLogger().addHandler(handler)
+    try:
+        summary = crawl(sources, tmp_path / "out", **FAST)
+    finally:
+        logging.getLogger().removeHandler(handler)
+        handler.close()
+    done_lines = [line for line in log_file.read_text(encoding="utf-8").splitlines() if ": done in " in line]
+    workers = {re.search(r"\[worker (\d+)\]", line).group(1) for line in done_lines}
+    assert summary.processed == len(done_lines) == 3
+    assert len(workers) == 1, done_lines
+
+
+def test_a_crawls_report_equals_a_runs_over_the_same_files(site, tmp_path):
+    """The same writer for both: every table card (its page images, grid, findings and counts)
+    of each document page is the same whether the files came from a portal or from a folder."""
+    import re
+
+    from conftest import SAMPLES
+    from pipeline.run import run_inputs
+
+    _, sources = site
+    crawl(sources, tmp_path / "crawl", **FAST)
+    run_inputs([str(SAMPLES / "native")], tmp_path / "run")
+
+    def cards(out):
+        pages = {}
+        for page in sorted((out / "report").glob("*.html")):
+            html = page.read_text(encoding="utf-8")
+            pages[page.name] = html[html.index("<div class='card'"):]
+        return pages
+
+    crawled, ran = cards(tmp_path / "crawl"), cards(tmp_path / "run")
+    assert sorted(crawled) == sorted(ran) and len(ran) == 3
+    for name in ran:
+        assert len(re.findall(r"<img [^>]*src='data:image/jpeg;base64,", ran[name])) >= 5
+        assert crawled[name] == ran[name], name
+    index = (tmp_path / "crawl" / "report.html").read_text(encoding="utf-8")
+    assert all(f"report/{name}" in index for name in crawled)

@@ -43,8 +43,15 @@ def ids_by_file(out: Path) -> dict[str, set[str]]:
 
 
 def temporaries(out: Path) -> list[str]:
-    """Our temporaries and spools all start with a dot (`.documents.jsonl.tmp`, `.spool-…`)."""
-    return sorted(p.name for p in out.iterdir() if p.name.startswith("."))
+    """Our temporaries and spools all start with a dot (`.documents.jsonl.tmp`, `.spool-…`, and
+    the document pages' `report/.<id>.html.tmp`)."""
+    site = [*(out / "report").iterdir()] if (out / "report").is_dir() else []
+    return sorted(str(p.relative_to(out)) for p in [*out.iterdir(), *site] if p.name.startswith("."))
+
+
+def report_site(out: Path) -> dict[str, bytes]:
+    """report.html (the index) and the document pages under report/."""
+    return {str(p.relative_to(out)): p.read_bytes() for p in [out / "report.html", *(out / "report").glob("*.html")]}
 
 
 @pytest.fixture
@@ -77,7 +84,8 @@ def test_a_run_that_does_not_fit_leaves_the_previous_outputs_whole(small_disk, t
     before = ids_by_file(small_disk)
     run1 = before["documents.jsonl"]
     assert len(run1) == 1 and all(ids <= run1 for ids in before.values())
-    report = (small_disk / "report.html").read_bytes()
+    report = report_site(small_disk)
+    assert len(report) == 2  # the index and the document's page
 
     full = juesuan("run", "-q", str(second), "--out", str(small_disk), "--ocr", "never", "--workers", "2")
     print(f"fitting run + disk-full run: {time.monotonic() - started:.1f} s; stderr: {full.stderr.strip()}")
@@ -90,7 +98,7 @@ def test_a_run_that_does_not_fit_leaves_the_previous_outputs_whole(small_disk, t
     assert run2 == run1 or not (run2 & run1)
     assert all(ids <= run2 for ids in after.values())
     if run2 == run1:
-        assert after == before and (small_disk / "report.html").read_bytes() == report
+        assert after == before and report_site(small_disk) == report
     assert all((small_disk / name).exists() for name in OUTPUT_FILES)
     assert temporaries(small_disk) == []
 
@@ -98,7 +106,9 @@ def test_a_run_that_does_not_fit_leaves_the_previous_outputs_whole(small_disk, t
 def test_stale_temporaries_of_a_killed_run_go_at_the_next_run(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
-    stale = [".report.html.tmp", ".perf_funds.jsonl.tmp", ".spool-k2j4x9", ".export-ab12.parquet"]
+    stale = [".report.html.tmp", ".perf_funds.jsonl.tmp", ".spool-k2j4x9", ".export-ab12.parquet",
+             "report/.0123456789abcdef.html.tmp"]
+    (out / "report").mkdir()
     for name in stale:
         (out / name).write_bytes(b"left by kill -9")
     marked_copy(SAMPLES / "native" / "dept_b_2023.pdf", tmp_path / "b.pdf", "stale")

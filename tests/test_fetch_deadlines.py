@@ -292,6 +292,11 @@ def test_discovery_skips_links_to_other_ports_of_a_pinned_host(portal, tmp_path)
     portal.add_html("/ports/index.html", f'<html><a href="{portal.url("/files/dept_c_2023.pdf")}">same</a>'
                                           f'<a href="http://127.0.0.1:1/x.pdf">other port</a></html>')
     sources = sources_file(tmp_path, portal.url("/ports/index.html"), allow_hosts=f'"127.0.0.1:{portal.port}"')
-    from pipeline.crawl import discover_source
-    urls, failures = discover_source(sources, "slow-portal")
-    assert urls == [portal.url("/files/dept_c_2023.pdf")] and failures == []
+    from pipeline.crawl import CrawlSummary, discover_urls
+    from pipeline.fetch import Fetcher, load_config
+
+    (source,) = load_config(sources).sources
+    summary = CrawlSummary()
+    with Fetcher.for_source(source) as fetcher:
+        urls = discover_urls(source, fetcher, summary)
+    assert urls == [portal.url("/files/dept_c_2023.pdf")] and summary.failures == []

@@ -1,4 +1,5 @@
-"""report.html: every table of every document with its page image and its findings; escaped."""
+"""The report site: every table of every document on its document's page (report/<id>.html) with
+its page images and its findings; escaped. (tests/test_report_site.py: the index, links, ids.)"""
 import json
 from html.parser import HTMLParser
 
@@ -23,7 +24,7 @@ class Cards(HTMLParser):
             self.depth = 1
         elif tag == "div" and self.depth:
             self.depth += 1
-        elif tag == "img" and self.depth and a.get("src", "").startswith("data:image/png;base64,"):
+        elif tag == "img" and self.depth and a.get("src", "").startswith("data:image/jpeg;base64,"):
             self.cards[-1]["images"] += 1
 
     def handle_endtag(self, tag):
@@ -39,25 +40,32 @@ def jsonl(path):
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+def site_html(out) -> str:
+    """The index and every document page, one after the other."""
+    pages = [out / "report.html", *sorted((out / "report").glob("*.html"))]
+    return "\n".join(p.read_text(encoding="utf-8") for p in pages)
+
+
 def test_report_shows_every_table_with_image_and_findings(tmp_path):
     out = tmp_path / "out"
     assert main(["run", str(SAMPLES / "native"), "--out", str(out)]) == 0
-    html = (out / "report.html").read_text(encoding="utf-8")
+    html = site_html(out)
     assert "http://" not in html and "https://" not in html  # self-contained
     tables = jsonl(out / "tables.jsonl")
     findings = [f for f in jsonl(out / "quality_log.jsonl") if f["table_id"] is not None]
     parser = Cards()
     parser.feed(html)
     assert len(parser.cards) == len(tables) > 20
-    by_id = {}
-    docs = {d["document_id"]: d for d in jsonl(out / "documents.jsonl")}
-    for doc_id in docs:
-        assert f"id='d{doc_id[:12]}'" in html
-    for card in parser.cards:
-        by_id.setdefault(card["id"], []).append(card)
+    cards = {}  # a document's cards, from its own page
+    for doc in jsonl(out / "documents.jsonl"):
+        page = out / "report" / f"{doc['document_id'][:16]}.html"
+        assert f"id='d{doc['document_id'][:16]}'" in html and page.exists()
+        cards[doc["document_id"]] = Cards()
+        cards[doc["document_id"]].feed(page.read_text(encoding="utf-8"))
     for table in tables:
-        card = next(c for c in parser.cards if c["key"] == table["table_key"] and c["id"] == f"t{table['table_id']}")
-        assert card["images"] == 1, table
+        card = next(c for c in cards[table["document_id"]].cards if c["id"] == f"t{table['table_id']}")
+        assert card["key"] == table["table_key"]
+        assert card["images"] == table["page_end"] - table["page_start"] + 1, table  # one per page it spans
     for f in findings:
         assert f["message"] in html
 
@@ -73,7 +81,7 @@ def test_report_escapes_extracted_strings(tmp_path):
     doc.save(tmp_path / "x.pdf")
     out = tmp_path / "out"
     assert main(["run", str(tmp_path / "x.pdf"), "--out", str(out)]) == 0
-    html = (out / "report.html").read_text(encoding="utf-8")
+    html = site_html(out)
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     parser = Cards()
     parser.feed(html)
@@ -94,5 +102,5 @@ def test_report_lists_failed_checks_with_both_sides(tmp_path):
     main(["run", str(tmp_path / "x.pdf"), "--out", str(out)])
     warn = [f for f in jsonl(out / "quality_log.jsonl") if f["severity"] == "warning"]
     assert [(f["check"], f["expected"], f["actual"]) for f in warn] == [("row_identity", 9.0, 10.0)]
-    html = (out / "report.html").read_text(encoding="utf-8")
+    html = site_html(out)
     assert "<tr class='warning'><td>warning</td><td>row_identity</td>" in html

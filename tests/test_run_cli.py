@@ -30,7 +30,9 @@ def test_run_writes_records_and_stitches_continuation(tmp_path):
     assert {f["page"] for f in facts if f["subject_code"] == data[-1][0]} == {2}
     doc = jsonl(out / "documents.jsonl")[0]
     assert (doc["department"], doc["year"], doc["status"], doc["pages"]) == ("示例单位", 2023, "done", 2)
-    assert (out / "report.html").read_text(encoding="utf-8").count("收入决算表") >= 1
+    [page] = (out / "report").glob("*.html")  # the document's page of the report site
+    assert page.read_text(encoding="utf-8").count("收入决算表") >= 1
+    assert f"report/{page.name}" in (out / "report.html").read_text(encoding="utf-8")  # the index links it
 
 
 def test_failed_document_is_recorded_and_others_still_written(tmp_path):

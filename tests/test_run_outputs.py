@@ -5,7 +5,7 @@ import pytest
 import pipeline.outputs
 from conftest import SAMPLES, SEEDS
 from pipeline.process import Options
-from pipeline.run import collect_inputs, process_all, store_results
+from pipeline.run import RunInterrupted, collect_inputs, process_all, store_results
 from pipeline.store import SCHEMA, open_warehouse
 
 
@@ -16,7 +16,9 @@ def results():
 
 
 def outputs_of(out) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.suffix in (".jsonl", ".html")}
+    """The JSONL files and the report site (report.html and the document pages in report/)."""
+    files = [*out.iterdir(), *(out / "report").iterdir()]
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(files) if p.suffix in (".jsonl", ".html")}
 
 
 def warehouse_counts(out) -> dict[str, int]:
@@ -34,6 +36,7 @@ def test_files_in_input_order_whatever_order_documents_finish_in(tmp_path, resul
     reversed_order = store_results(iter(results[::-1]), tmp_path / "b")
     assert in_order == reversed_order
     assert outputs_of(tmp_path / "a") == outputs_of(tmp_path / "b")
+    assert len([name for name in outputs_of(tmp_path / "a") if name.startswith("report/")]) == len(results)
     documents = (tmp_path / "b" / "documents.jsonl").read_text(encoding="utf-8").splitlines()
     assert [line.split('"document_id": "')[1][:64] for line in documents] == [r.document_id for _, r in results]
     lines = {table: (tmp_path / "b" / f"{table}.jsonl").read_text(encoding="utf-8").count("\n") for table in SCHEMA}
@@ -47,7 +50,10 @@ def test_an_interrupted_run_keeps_the_documents_done(tmp_path, results):
         yield from results[:3]
         raise KeyboardInterrupt
 
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(RunInterrupted) as stopped:
         store_results(three_then_interrupted(), tmp_path)
+    assert stopped.value.summary.documents == 3
+    # what was finished is written everywhere, whole: warehouse, JSONL and report agree
     assert warehouse_counts(tmp_path)["documents"] == 3
-    assert not (tmp_path / "documents.jsonl").exists() and not list(tmp_path.glob(".*"))
+    assert len((tmp_path / "documents.jsonl").read_text(encoding="utf-8").splitlines()) == 3
+    assert (tmp_path / "report.html").exists() and not list(tmp_path.glob(".*"))

@@ -12,7 +12,8 @@ sources:
     allow_private: false                   # optional: allow private / loopback addresses
     deadline_seconds: 120                  # optional, default 120: wall clock per request
     url_budget_seconds: 300                # optional, default 300: wall clock per URL, all tries
-schedule: "0 3 * * *"
+schedule: "0 3 * * *"                      # optional: cron of `juesuan serve`
+timezone: Asia/Shanghai                    # optional, default Asia/Shanghai: the schedule's time zone
 crawl_budget_seconds: 14400                # optional, default none: wall clock for the whole crawl
 ```
 
@@ -35,11 +36,15 @@ Time limits (deadlines, not inactivity timeouts; see `http.py` for how they are 
   remaining index page and document is marked failed with a "crawl budget" error, unfetched.
   It is top-level rather than per source because it bounds the run, not a portal; a per-portal
   limit is what `url_budget_seconds` × the number of URLs already gives.
+
+`timezone` (an IANA name such as `Asia/Shanghai` or `UTC`) is the zone the cron is read in: the
+disclosures' portals are Chinese, so `0 3 * * *` means 03:00 Beijing time unless it says otherwise.
 """
 
 from __future__ import annotations
 
 import re
+import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -50,8 +55,9 @@ SOURCE_KEYS = {
     "name", "start_urls", "allow_hosts", "follow_pattern", "link_pattern",
     "max_depth", "rate_per_second", "allow_private", "deadline_seconds", "url_budget_seconds",
 }
-TOP_KEYS = {"sources", "schedule", "crawl_budget_seconds"}
+TOP_KEYS = {"sources", "schedule", "timezone", "crawl_budget_seconds"}
 DEFAULT_LINK_PATTERN = r"\.pdf$"
+DEFAULT_TIMEZONE = "Asia/Shanghai"  # the portals' own clock: a cron read in UTC ran at 11:00 Beijing
 
 
 @dataclass(frozen=True)
@@ -88,6 +94,7 @@ class Source:
 class SourcesConfig:
     sources: list[Source]
     schedule: str | None = None
+    timezone: str = DEFAULT_TIMEZONE  # the IANA zone `schedule` is read in
     crawl_budget_seconds: float | None = None  # None: no crawl-wide limit
 
 
@@ -241,6 +248,19 @@ def parse_source(raw, where: str = "source") -> Source:
     )
 
 
+def _timezone(raw: dict, where: str) -> str:
+    """The `timezone` key, checked against the IANA database now rather than by the Prefect
+    server when the deployment is created (whose error would not name this file)."""
+    value = raw.get("timezone", DEFAULT_TIMEZONE)
+    if not isinstance(value, str) or not value.strip():
+        raise _err(where, f"'timezone' must be an IANA time zone name such as 'Asia/Shanghai', got {value!r}")
+    try:
+        zoneinfo.ZoneInfo(value.strip())
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise _err(where, f"'timezone' {value!r} is not a known IANA time zone (e.g. 'Asia/Shanghai', 'UTC')") from None
+    return value.strip()
+
+
 def parse_config(data, where: str = "sources file") -> SourcesConfig:
     if not isinstance(data, dict):
         raise _err(where, "top level must be a mapping with a 'sources' list")
@@ -258,7 +278,7 @@ def parse_config(data, where: str = "sources file") -> SourcesConfig:
     schedule = data.get("schedule")
     if schedule is not None and (not isinstance(schedule, str) or len(schedule.split()) != 5):
         raise _err(where, f"'schedule' must be a 5-field cron string, got {schedule!r}")
-    return SourcesConfig(sources=sources, schedule=schedule,
+    return SourcesConfig(sources=sources, schedule=schedule, timezone=_timezone(data, where),
                          crawl_budget_seconds=_seconds(data, "crawl_budget_seconds", where))
 
 

@@ -53,6 +53,7 @@ def append_rows(head: RawTable, tail: RawTable) -> None:
     head.n_rows += tail.n_rows - skip
     head.n_cols = max(head.n_cols, tail.n_cols)
     head.page_end = tail.page_end or tail.page
+    head.continued += [(tail.page, tail.bbox), *tail.continued]  # the report shows each page's piece
 
 
 def starts_with_body_row(table: RawTable) -> bool:
