@@ -179,7 +179,7 @@ def options_from(args) -> Options:
 def run_flow_command(args) -> int:
     """crawl / rerun-failed / serve: the Prefect flows in `flows/crawl.py`. Exit 0, 1 when any
     document or index page failed (each named, one line), 2 for a usage error, 3 when no Prefect
-    API could be started (flows.ephemeral)."""
+    API could be started (flows.ephemeral), 4/5/6/130 as for run."""
     from flows import ephemeral
 
     ephemeral.configure()  # before prefect is imported: it reads its settings then
@@ -187,6 +187,7 @@ def run_flow_command(args) -> int:
     from pipeline.cluster import ClusterUnavailable
     from pipeline.fetch import load_config
     from pipeline.outputs import OutputError
+    from pipeline.run import RunInterrupted
 
     try:
         load_config(args.sources)  # a bad sources file is a usage error, told before a server starts
@@ -203,6 +204,9 @@ def run_flow_command(args) -> int:
         return ephemeral.EXIT_NO_API
     except ClusterUnavailable as exc:
         return tell(str(exc), exit_codes.CLUSTER)
+    except RunInterrupted as exc:  # the documents processed before it are written, as for run
+        print(exc.summary.line())
+        return tell(str(exc), exit_codes.INTERRUPTED)
     except OutputError as exc:  # the crawl's outputs (files, warehouse): as for run
         return tell(str(exc), exc.code)
     except (OSError, ValueError) as exc:
