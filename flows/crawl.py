@@ -18,11 +18,11 @@ from prefect.states import Failed, State
 from pipeline import crawl as crawling
 from pipeline.fetch import load_config
 from pipeline.process import Options
-from pipeline.store import open_warehouse
+from pipeline.store import default_warehouse_url, open_warehouse
 
 
 def _artifact(out: str, warehouse: str | None, summary: crawling.CrawlSummary) -> None:
-    w = open_warehouse(warehouse or crawling.default_warehouse(Path(out)))
+    w = open_warehouse(warehouse or default_warehouse_url(out))
     try:
         log = Counter((f["severity"], f["check"]) for f in w.rows("quality_log"))
     finally:

@@ -115,7 +115,9 @@ def add_export_command(sub) -> None:
 def export_command(args) -> int:
     from pipeline.export import ExportError, export_warehouse
 
-    url = args.warehouse or f"duckdb:///{Path('out') / 'warehouse.duckdb'}"
+    from pipeline.store import default_warehouse_url
+
+    url = args.warehouse or default_warehouse_url()
     try:
         result = export_warehouse(url, args.out, args.format, views=args.views)
     except (ExportError, OSError) as exc:
@@ -313,7 +315,9 @@ def run_command(args, out: Path) -> int:
         logging.getLogger("juesuan").exception("run failed")
         return tell(f"I/O error: {exc}", EXIT_OUTPUT)
     print(summary.line())
-    print(f"records in {out}/*.jsonl, warehouse {args.warehouse or f'duckdb:///{out}/warehouse.duckdb'}, report {out}/report.html")
+    from pipeline.store import default_warehouse_url
+
+    print(f"records in {out}/*.jsonl, warehouse {args.warehouse or default_warehouse_url(out)}, report {out}/report.html")
     return 1 if summary.failed else 0
 
 

@@ -31,7 +31,7 @@ from pipeline.fetch import (CrawlBudget, FetchError, Fetcher, FetchResult, Page,
                             url_filename)
 from pipeline.fetch.http import _strip_fragment
 from pipeline.process import DocumentResult, Options
-from pipeline.store import Warehouse, open_warehouse
+from pipeline.store import Warehouse, default_warehouse_url, open_warehouse
 from pipeline.workers import DocumentPool, Job, document_pool
 
 if TYPE_CHECKING:
@@ -106,10 +106,6 @@ class Outcome:
 
 def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def default_warehouse(out: Path) -> str:
-    return f"duckdb:///{out / 'warehouse.duckdb'}"
 
 
 @contextmanager
@@ -295,7 +291,7 @@ def crawl(sources_path: str | Path, out_dir: str | Path = "out", warehouse_url: 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     config = load_config(sources_path)
-    url = warehouse_url or default_warehouse(out)
+    url = warehouse_url or default_warehouse_url(out)
     if config.crawl_budget_seconds is not None:  # one budget for all sources, from now
         fetcher_options.setdefault("crawl_budget", CrawlBudget.start(config.crawl_budget_seconds))
     registry = open_run_warehouse(url)
@@ -312,7 +308,7 @@ def rerun_failed(sources_path: str | Path, out_dir: str | Path = "out", warehous
                  options: Options | None = None, store_url: str | None = None, **crawl_options) -> CrawlSummary:
     """Fetch and process again every URL the registry has as failed (`crawl_options` as `crawl`'s)."""
     out = Path(out_dir)
-    warehouse = open_warehouse(warehouse_url or default_warehouse(out))
+    warehouse = open_warehouse(warehouse_url or default_warehouse_url(out))
     failed = {e["url"] for e in warehouse.registry(status="failed")}
     warehouse.close()
     return crawl(sources_path, out, warehouse_url, options, only=failed, store_url=store_url, **crawl_options)

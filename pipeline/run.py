@@ -13,7 +13,7 @@ from pathlib import Path
 from pipeline.interrupts import InterruptGuard
 from pipeline.outputs import OutputError, RunOutputs, one_line
 from pipeline.process import PDF_SUFFIXES, TEXT_SUFFIXES, Options, process_document
-from pipeline.store import open_warehouse
+from pipeline.store import default_warehouse_url, open_warehouse
 from pipeline.workers import Job, document_pool, results_of
 
 INPUT_SUFFIXES = PDF_SUFFIXES | TEXT_SUFFIXES
@@ -118,7 +118,7 @@ def store_results(results, out_dir: str | Path = "out", warehouse_url: str | Non
     warehouse as they come (in batches); the run's JSONL and report list them in input order.
     `after_store(index)`: called once that document's records are in the warehouse."""
     out = Path(out_dir)
-    url = warehouse_url or f"duckdb:///{out / 'warehouse.duckdb'}"
+    url = warehouse_url or default_warehouse_url(out)
     warehouse = open_run_warehouse(url)
     try:
         # after the warehouse is ours: a run still holding it may still be writing its temporaries

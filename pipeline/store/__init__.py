@@ -17,6 +17,14 @@ from pipeline.store.views import VIEWS
 from pipeline.store.warehouse import DuckDBWarehouse, Warehouse, open_warehouse
 
 
+DEFAULT_WAREHOUSE_FILE = "warehouse.duckdb"
+
+
+def default_warehouse_url(out_dir: str | Path = "out") -> str:
+    """The embedded default: a DuckDB file in the output folder (`run`, `crawl`, `export` alike)."""
+    return f"duckdb:///{Path(out_dir) / DEFAULT_WAREHOUSE_FILE}"
+
+
 def jsonl_lines(table: str, records: list[dict]) -> str:
     """The records of one record table as JSONL lines, columns in SPEC order."""
     columns = [c for c, _ in SCHEMA[table]]
@@ -32,5 +40,6 @@ def write_jsonl(out_dir: Path, records: dict[str, list[dict]]) -> None:
         tmp.replace(out_dir / f"{table}.jsonl")
 
 
-__all__ = ["KEYS", "SCHEMA", "VIEWS", "DuckDBWarehouse", "StoreError", "Warehouse", "WarehouseBusy", "jsonl_lines",
+__all__ = ["KEYS", "SCHEMA", "VIEWS", "DuckDBWarehouse", "StoreError", "Warehouse", "WarehouseBusy",
+           "default_warehouse_url", "jsonl_lines",
            "open_warehouse", "write_jsonl"]
