@@ -14,7 +14,6 @@ import tempfile
 from pathlib import Path
 
 import pymupdf
-
 from measure import REPO, machine, run_cli
 
 

@@ -25,7 +25,6 @@ import tempfile
 from pathlib import Path
 
 import pymupdf
-
 from measure import REPO, machine, run_cli
 
 

@@ -101,7 +101,7 @@ def parse_number(text: str) -> float | None:
     return float(t) if LENIENT.match(t) else None
 
 
-def cell_value(cell: "Cell") -> float | None:
+def cell_value(cell: Cell) -> float | None:
     """The cell's number: its whole text, or its only numeric line (a header glyph that overflows
     into the cell below sits on a line of its own)."""
     value = parse_number(cell.text)

@@ -11,8 +11,8 @@ from collections import Counter
 from pathlib import Path
 
 from prefect import flow, get_run_logger, serve, task
-from prefect.cache_policies import NO_CACHE
 from prefect.artifacts import create_table_artifact
+from prefect.cache_policies import NO_CACHE
 from prefect.states import Failed, State
 
 from pipeline import crawl as crawling

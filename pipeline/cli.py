@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import asdict
 import logging
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 from pipeline import exit_codes, leave_out_pymupdf_extras
@@ -114,7 +114,6 @@ def add_export_command(sub) -> None:
 
 def export_command(args) -> int:
     from pipeline.export import ExportError, export_warehouse
-
     from pipeline.store import default_warehouse_url
 
     url = args.warehouse or default_warehouse_url()
@@ -286,8 +285,8 @@ def tell(message: str, code: int) -> int:
 
 def run_command(args, out: Path) -> int:
     """`juesuan run`: 0, 1 when a document failed, 2 usage, 4 an output not written, 5 warehouse busy."""
-    from pipeline.outputs import OutputError
     from pipeline.cluster import ClusterUnavailable
+    from pipeline.outputs import OutputError
     from pipeline.run import RunInterrupted, UsageError, run_inputs
     from pipeline.store import WarehouseBusy
 

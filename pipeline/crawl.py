@@ -23,12 +23,24 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline.fetch import (CrawlBudget, FetchError, Fetcher, FetchResult, Page, Source, discover, load_cache, load_config, mirror, save_cache,
-                            url_filename)
+from pipeline.fetch import (
+    CrawlBudget,
+    Fetcher,
+    FetchError,
+    FetchResult,
+    Page,
+    Source,
+    discover,
+    load_cache,
+    load_config,
+    mirror,
+    save_cache,
+    url_filename,
+)
 from pipeline.fetch.http import _strip_fragment
 from pipeline.process import DocumentResult, Options
 from pipeline.store import Warehouse, default_warehouse_url, open_warehouse
@@ -77,7 +89,7 @@ class CrawlSummary:
     def ok(self) -> bool:
         return not self.failed and not self.failures
 
-    def tally(self, outcome: "Outcome") -> None:
+    def tally(self, outcome: Outcome) -> None:
         setattr(self, outcome.status, getattr(self, outcome.status) + 1)
         if outcome.failure:
             self.failures.append(outcome.failure)
@@ -105,7 +117,7 @@ class Outcome:
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 @contextmanager

@@ -19,7 +19,7 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -69,11 +69,11 @@ def export_warehouse(url: str, out_dir: str | Path, fmt: ExportFormat = "parquet
     return result
 
 
-def _write_all(source: "_Source", names: list[str], staging: Path, fmt: ExportFormat,
+def _write_all(source: _Source, names: list[str], staging: Path, fmt: ExportFormat,
                result: ExportResult) -> list[str]:
     import duckdb
 
-    manifest: dict[str, Any] = {"format": fmt, "exported_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    manifest: dict[str, Any] = {"format": fmt, "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
                                 "relations": {}}
     frames = {}
     con = duckdb.connect()

@@ -27,7 +27,7 @@ class InterruptGuard:
             raise KeyboardInterrupt
 
     @contextmanager
-    def installed(self) -> Iterator["InterruptGuard"]:
+    def installed(self) -> Iterator[InterruptGuard]:
         """Our handlers for the block; a no-op off the main thread (a flow's task thread),
         where Python delivers no signal anyway."""
         if threading.current_thread() is not threading.main_thread():

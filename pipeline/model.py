@@ -7,8 +7,18 @@ them without a per-table class.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 BBox = tuple[float, float, float, float]
+
+# The choices that travel between stages, as types: mypy rejects a misspelt one.
+Severity = Literal["info", "warning", "error"]  # quality_log.severity
+TableSource = Literal["native", "ocr", "text"]  # tables.source: which extractor read the table
+PageKind = Literal["native", "ocr", "empty"]  # how the classify stage reads a page
+DocumentKind = Literal["final_account", "budget", "performance", "other"]  # documents.kind
+DocumentStatus = Literal["ok", "partial", "failed"]  # documents.status
+# what a worker is busy with, reported as a heartbeat to its supervisor (pipeline.workers)
+Stage = Literal["page", "table", "stitch", "validate", "crops", "outputs"]
 
 
 @dataclass
@@ -33,7 +43,7 @@ class RawTable:
     n_rows: int
     n_cols: int
     page: int
-    source: str  # native | ocr | text
+    source: TableSource
     bbox: BBox | None = None
     page_end: int | None = None
     title: str | None = None
@@ -66,7 +76,7 @@ class RawTable:
 class Finding:
     """A quality-log entry (SPEC: quality_log)."""
 
-    severity: str  # info | warning | error
+    severity: Severity
     check: str
     message: str
     page: int | None = None

@@ -29,8 +29,16 @@ from pathlib import Path
 from pipeline import exit_codes
 from pipeline.model import DocumentOutputs
 from pipeline.process import DocumentResult
-from pipeline.report import (INDEX_NAME, RUN_COUNTS, SITE_FOLDER, index_row, remove_other_pages, render_document,
-                             render_index, run_counts)
+from pipeline.report import (
+    INDEX_NAME,
+    RUN_COUNTS,
+    SITE_FOLDER,
+    index_row,
+    remove_other_pages,
+    render_document,
+    render_index,
+    run_counts,
+)
 from pipeline.store import SCHEMA, Warehouse, jsonl_lines
 
 log = logging.getLogger("juesuan")

@@ -10,15 +10,23 @@ import logging
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pipeline import catalog
-from pipeline.extract import (MAX_PAGES, MAX_PIXELS, PDF_ERROR, DocumentError, PageLimits, Progress, extract_pdf,
-                              mupdf_message)
+from pipeline.extract import (
+    MAX_PAGES,
+    MAX_PIXELS,
+    PDF_ERROR,
+    DocumentError,
+    PageLimits,
+    Progress,
+    extract_pdf,
+    mupdf_message,
+)
 from pipeline.extract.identity import document_identity
-from pipeline.model import BBox, DocumentOutputs, Finding, PageRegion, RawTable, TableView
 from pipeline.key import heading_lines, key_tables
+from pipeline.model import BBox, DocumentOutputs, Finding, PageRegion, RawTable, TableView
 from pipeline.realign import realign_table
 from pipeline.realign.performance import realign_performance
 from pipeline.stitch import stitch_continued_tables
@@ -242,7 +250,7 @@ def new_result(path: Path, data: bytes | None, source_uri: str | None = None, so
         "document_id": document_id, "source_uri": source_uri or str(path.resolve()), "source_name": source_name,
         "filename": filename or path.name,
         "department": None, "year": None, "pages": None, "kind": None, "status": "done", "error": None, "quality": None,
-        "processed_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "processed_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }]
     return result
 

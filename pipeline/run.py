@@ -6,8 +6,8 @@ watched worker process (`pipeline.workers`); this process only stores and report
 from __future__ import annotations
 
 import contextlib
-from functools import partial
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from pipeline.interrupts import InterruptGuard
@@ -106,7 +106,7 @@ class RunInterrupted(Exception):
     """Ctrl-C (SIGINT) or SIGTERM stopped the run; the documents finished before it are in the
     warehouse, the JSONL files and the report (`summary`)."""
 
-    def __init__(self, summary: "RunSummary", signal_name: str, total: int | None):
+    def __init__(self, summary: RunSummary, signal_name: str, total: int | None):
         super().__init__(f"interrupted by {signal_name} after {summary.documents} of {total or '?'} documents; "
                          "the finished ones are written (JSONL, report, warehouse)")
         self.summary = summary

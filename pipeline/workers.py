@@ -34,9 +34,9 @@ import time
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Protocol
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
+from typing import Protocol
 
 import psutil
 
@@ -300,7 +300,7 @@ class WorkerPool:
         done, self.done = list(self.done.items()), {}
         return done
 
-    def __enter__(self) -> "WorkerPool":
+    def __enter__(self) -> WorkerPool:
         return self
 
     def __exit__(self, *exc) -> None:

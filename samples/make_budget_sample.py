@@ -24,8 +24,22 @@ from __future__ import annotations
 
 import re
 
-from make_samples import (C, MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, PORTRAIT, Renderer, Table, cn_num, header_from_paths, money,
-                          parse_num, r2, row_label, wrap)
+from make_samples import (
+    MARGIN_BOTTOM,
+    MARGIN_TOP,
+    MARGIN_X,
+    PORTRAIT,
+    C,
+    Renderer,
+    Table,
+    cn_num,
+    header_from_paths,
+    money,
+    parse_num,
+    r2,
+    row_label,
+    wrap,
+)
 
 STEM = "data_bureau_2026"
 DEPARTMENT = "某某市数据局"

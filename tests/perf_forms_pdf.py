@@ -6,7 +6,6 @@ label column, its own grid) under the form's title printed again, the total on t
 from __future__ import annotations
 
 import pymupdf
-
 from pdfgen import draw_table, write_lines
 
 DEPARTMENT = "示例市示例局"

@@ -90,7 +90,7 @@ class Portal:
             return [h for h in self.hits if h.path == path]
 
     # -- lifecycle ----------------------------------------------------------------------------
-    def start(self) -> "Portal":
+    def start(self) -> Portal:
         portal = self
 
         class Handler(BaseHTTPRequestHandler):

@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-
 from conftest import PUTUO, SAMPLES
+from pg import fresh_database
+
 from pipeline.ocr.simulate import simulate_scan
 from pipeline.process import Options, process_document
 from pipeline.store import SCHEMA, open_warehouse
 from pipeline.store.schema import REGISTRY
 from pipeline.store.views import VIEWS
-from pg import fresh_database
 
 BACKENDS = ["duckdb", "postgresql"]
 YUAN = {"万元": 10000, "元": 1}

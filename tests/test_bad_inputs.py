@@ -7,7 +7,6 @@ import zipfile
 
 import pymupdf
 import pytest
-
 from pdfgen import income_table_pdf
 
 

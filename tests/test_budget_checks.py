@@ -4,8 +4,8 @@ that must move with it, so that no other check is touched), gives exactly its ow
 import copy
 
 import pytest
-
 from conftest import NATIONAL, need
+
 from pipeline.extract import extract_pdf
 from pipeline.process import process_document
 from pipeline.validate import validate_document

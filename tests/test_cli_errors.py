@@ -15,8 +15,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import SAMPLES
+
 from pipeline import exit_codes
 
 ROOT = Path(__file__).resolve().parents[1]

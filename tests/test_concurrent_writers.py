@@ -14,9 +14,9 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, SAMPLES
 from pg import fresh_database
+
 from pipeline.process import process_document
 from pipeline.store import SCHEMA, WarehouseBusy, open_warehouse
 

@@ -147,6 +147,7 @@ def test_a_crawls_report_equals_a_runs_over_the_same_files(site, tmp_path):
     import re
 
     from conftest import SAMPLES
+
     from pipeline.run import run_inputs
 
     _, sources = site

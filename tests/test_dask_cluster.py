@@ -14,8 +14,8 @@ from pathlib import Path
 
 import psutil
 import pytest
-
 from conftest import SAMPLES
+
 from pipeline.store import SCHEMA
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import psutil
 import pytest
-
 from conftest import SAMPLES
+
 from pipeline.outputs import EXIT_OUTPUT
 from pipeline.process import failed_document
 from pipeline.store import SCHEMA

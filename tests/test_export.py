@@ -9,8 +9,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-
 from conftest import SAMPLES
+
 from pipeline.cli import main
 from pipeline.run import run_inputs
 from pipeline.store import SCHEMA

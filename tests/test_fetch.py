@@ -5,12 +5,20 @@ import time
 from pathlib import Path
 
 import pytest
+from portal import Portal, fake_disclosure_site
 
 from pipeline.fetch import (
-    Fetcher, RateLimiter, Source, discover, extract_links, load_cache, load_sources, save_cache,
-    store_bytes, url_filename,
+    Fetcher,
+    RateLimiter,
+    Source,
+    discover,
+    extract_links,
+    load_cache,
+    load_sources,
+    save_cache,
+    store_bytes,
+    url_filename,
 )
-from portal import Portal, fake_disclosure_site
 
 FAST = dict(timeout=0.5, total_timeout=5.0, retries=2, backoff_base=0.01, backoff_max=0.05,
             rate_per_second=1000)

@@ -9,12 +9,12 @@ import threading
 import time
 
 import pytest
+from portal import Portal, fake_disclosure_site
 
 from pipeline.crawl import crawl
 from pipeline.fetch import CrawlBudget, Fetcher, load_config, parse_config
 from pipeline.fetch.sources import host_allowed
 from pipeline.store import open_warehouse
-from portal import Portal, fake_disclosure_site
 
 DRIP_EVERY = 2.0  # seconds between bytes
 MARGIN = 1.0  # seconds allowed past a limit: thread wake-up, connection teardown

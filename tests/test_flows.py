@@ -2,7 +2,6 @@
 import json
 
 import pytest
-
 from conftest import SAMPLES
 
 
@@ -117,9 +116,9 @@ def test_crawl_flow_keeps_the_crawl_budget(prefect_harness, tmp_path):
 
     from portal import Portal, fake_disclosure_site
     from prefect.states import State
+    from test_fetch_deadlines import DripServer, sources_file
 
     from flows.crawl import crawl_flow, summary_of
-    from test_fetch_deadlines import DripServer, sources_file
 
     drip = DripServer()
     try:

@@ -10,10 +10,10 @@ import time
 from collections import Counter
 
 import pytest
-
 from conftest import SAMPLES
 from mutate import mutants, seeds
-from pipeline.process import Options, RECORD_TABLES
+
+from pipeline.process import RECORD_TABLES, Options
 from pipeline.run import run_inputs
 
 SAMPLE_PDFS = sorted(SAMPLES.rglob("*.pdf"))

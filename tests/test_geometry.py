@@ -1,8 +1,8 @@
 """Ruling geometry → grids, on drawn PDFs and on bare segments."""
 import pymupdf
 import pytest
-
 from pdfgen import draw_table
+
 from pipeline.extract.geometry import Segment, build_grid, join_collinear, split_orientation
 from pipeline.extract.native import extract_page
 from pipeline.numbers import as_json_number, parse_number

@@ -4,8 +4,8 @@ the text says 0.00 draws exactly the warnings of the phrases about it."""
 import copy
 
 import pytest
-
 from conftest import NATIONAL, PUTUO, need
+
 from pipeline.extract import extract_pdf
 from pipeline.process import process_document
 from pipeline.validate import validate_document

@@ -14,7 +14,6 @@ import sys
 from collections import Counter
 
 import pytest
-
 from conftest import BUDGETS, ROOT, SHARED
 
 sys.path.insert(0, str(ROOT / "bench"))

@@ -1,8 +1,8 @@
 """Native extraction on the real 决算 PDF of the corpus (skipped when ../shared is absent)."""
 import pymupdf
 import pytest
-
 from conftest import BUDGETS, PUTUO, TEMPLATE, need
+
 from pipeline.extract.native import extract_page
 from pipeline.process import process_document
 

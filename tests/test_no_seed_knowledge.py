@@ -4,7 +4,6 @@ them when the seeds change."""
 import re
 
 import pytest
-
 from conftest import ROOT, SEEDS
 
 LIBRARY = ROOT / "pipeline"

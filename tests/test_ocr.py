@@ -15,6 +15,7 @@ import pymupdf
 import pytest
 
 from pipeline.extract.context import attach_context
+from pipeline.key import key_tables
 from pipeline.ocr import (
     EngineUnavailable,
     PaddleOcrEngine,
@@ -36,7 +37,6 @@ from pipeline.ocr import (
     turn_image,
 )
 from pipeline.ocr.simulate import simulate_scan
-from pipeline.key import key_tables
 from pipeline.process import build_records, is_empty_fragment, process_document
 from pipeline.stitch import stitch_continued_tables
 

@@ -6,10 +6,18 @@ import re
 
 import pymupdf
 import pytest
-
 from conftest import SHARED, need
-from pdfgen import (FONT, draw_column_ruled_table, draw_full_table, draw_rules_only_table, draw_table, put_cell,
-                    write_lines, write_overprinted)
+from pdfgen import (
+    FONT,
+    draw_column_ruled_table,
+    draw_full_table,
+    draw_rules_only_table,
+    draw_table,
+    put_cell,
+    write_lines,
+    write_overprinted,
+)
+
 from pipeline.extract.native import extract_page, page_segments
 
 HEADER = [["科目编码", "科目名称", "金额", "", ""], ["", "", "合计", "基本支出", "项目支出"]]

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pymupdf
 import pytest
-
 from conftest import NATIONAL, SAMPLES, SEEDS
 from dumps import PERF_HEAD, one, run_dump
 from perf_forms_pdf import DEPARTMENT, GOAL_ACTUAL, GOAL_EXPECTED, TOTAL, department_form_pdf
+
 from pipeline import catalog
 from pipeline.catalog import performance as vocab
 from pipeline.process import process_document

@@ -13,10 +13,10 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
+from dumps import INCOME_HEAD
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dumps import INCOME_HEAD
 from pipeline.process import process_document
 
 SOURCES = ["财政拨款收入", "上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入"]

@@ -5,6 +5,7 @@ from html.parser import HTMLParser
 
 from conftest import SAMPLES
 from pdfgen import draw_table, write_lines
+
 from pipeline.cli import main
 
 

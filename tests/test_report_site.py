@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pymupdf
 import pytest
-
 from conftest import SAMPLES
 from pdfgen import draw_table, income_table_pdf, write_lines
+
 from pipeline.outputs import OutputError, replace_all
 from pipeline.process import Options
 from pipeline.report import write_report

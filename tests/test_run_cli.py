@@ -4,8 +4,8 @@ import subprocess
 import sys
 
 import duckdb
-
 from pdfgen import income_table_pdf
+
 from pipeline.cli import main
 
 

@@ -1,9 +1,9 @@
 """A run's outputs as documents come: warehouse batches, and JSONL and report.html in input order
 whatever order the documents finish in; an interrupted run keeps what was done."""
 import pytest
+from conftest import SAMPLES, SEEDS
 
 import pipeline.outputs
-from conftest import SAMPLES, SEEDS
 from pipeline.process import Options
 from pipeline.run import RunInterrupted, collect_inputs, process_all, store_results
 from pipeline.store import SCHEMA, open_warehouse

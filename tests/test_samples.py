@@ -6,8 +6,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
 from conftest import SAMPLES
+
 from pipeline.cli import main
 from pipeline.extract import extract_pdf
 from pipeline.process import process_document

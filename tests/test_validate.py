@@ -4,8 +4,8 @@ the change, and nothing else)."""
 import copy
 
 import pytest
-
 from conftest import PUTUO, SEEDS, need
+
 from pipeline.process import process_document
 from pipeline.validate import validate_document
 
@@ -149,7 +149,6 @@ def test_execution_rate_and_score_over_weight(seeds):
 
 def test_document_with_an_unreadable_table_is_partial(tmp_path):
     import pymupdf
-
     from pdfgen import income_table_pdf
     income_table_pdf(tmp_path / "a.pdf")
     doc = pymupdf.open(tmp_path / "a.pdf")

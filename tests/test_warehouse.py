@@ -3,8 +3,8 @@ replaced in one transaction — no duplicates, no half-written document."""
 import json
 
 import pytest
-
 from conftest import SAMPLES, SEEDS
+
 from pipeline.run import run_inputs
 from pipeline.store import SCHEMA, open_warehouse
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pymupdf
 import pytest
-
 from conftest import SAMPLES
 from pdfgen import income_table_pdf
+
 from pipeline.ocr.simulate import simulate_scan
 
 TESTS = Path(__file__).resolve().parent

@@ -13,16 +13,49 @@ from __future__ import annotations
 import re
 
 from pipeline.catalog import budget, final_account, performance
-from pipeline.catalog.performance import (LEVEL1_WORDS, LEVEL2_PARENT, LEVEL2_WORDS, PERF_BLOCK_LABELS, PERF_BLOCKS,
-                                          PERF_CATEGORY_VALUE, PERF_FUND_COLUMNS, PERF_FUND_LAYOUTS,
-                                          PERF_INDICATOR_BLOCK_AS_LEVEL1, PERF_INDICATOR_COLUMNS, PERF_KEYS, SCORE_NOTE,
-                                          NARRATIVE_EXECUTED)
+from pipeline.catalog.performance import (
+    LEVEL1_WORDS,
+    LEVEL2_PARENT,
+    LEVEL2_WORDS,
+    NARRATIVE_EXECUTED,
+    PERF_BLOCK_LABELS,
+    PERF_BLOCKS,
+    PERF_CATEGORY_VALUE,
+    PERF_FUND_COLUMNS,
+    PERF_FUND_LAYOUTS,
+    PERF_INDICATOR_BLOCK_AS_LEVEL1,
+    PERF_INDICATOR_COLUMNS,
+    PERF_KEYS,
+    SCORE_NOTE,
+)
 from pipeline.catalog.spec import CrossCheck, DisclosureKind, Identity, NarrativeAmount, Pick, TableSpec
-from pipeline.catalog.vocabulary import (CAPTION, CODE_HEADER, CODE_PART_WORDS, COLUMN_NUMBER_ROW,
-                                         COLUMN_NUMBER_WITH_LABEL, COUNT_HEADER, DEPARTMENT, DISCLOSURE_HEADING, ENUMERATOR,
-                                         FUND_NAMES, HEADER_WORDS, LABEL_HEADER, NOT_A_DISCLOSURE, OF_WHICH,
-                                         ORGANISATION_CODE_HEADER, ROW_NUMBER_HEADER, STATEMENT_NO, TITLE_NUMBER,
-                                         TOTAL_LABEL, TOTAL_LABELS, TWIN_TOTAL, TWIN_WORDS, UNIT, UNIT_IN_HEADER, YEAR)
+from pipeline.catalog.vocabulary import (
+    CAPTION,
+    CODE_HEADER,
+    CODE_PART_WORDS,
+    COLUMN_NUMBER_ROW,
+    COLUMN_NUMBER_WITH_LABEL,
+    COUNT_HEADER,
+    DEPARTMENT,
+    DISCLOSURE_HEADING,
+    ENUMERATOR,
+    FUND_NAMES,
+    HEADER_WORDS,
+    LABEL_HEADER,
+    NOT_A_DISCLOSURE,
+    OF_WHICH,
+    ORGANISATION_CODE_HEADER,
+    ROW_NUMBER_HEADER,
+    STATEMENT_NO,
+    TITLE_NUMBER,
+    TOTAL_LABEL,
+    TOTAL_LABELS,
+    TWIN_TOTAL,
+    TWIN_WORDS,
+    UNIT,
+    UNIT_IN_HEADER,
+    YEAR,
+)
 
 TABLES: tuple[TableSpec, ...] = final_account.TABLES + budget.TABLES + performance.TABLES
 OTHER = TableSpec("other", (), kind="other")

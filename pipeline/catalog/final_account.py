@@ -2,8 +2,7 @@
 the checks across them and the amounts their explanatory text states."""
 from __future__ import annotations
 
-from pipeline.catalog.narrative import (FINAL_BUDGET_WORDS, FINAL_WORDS, THREE_PUBLIC_ITEMS, THREE_PUBLIC_TOTAL,
-                                        stated)
+from pipeline.catalog.narrative import FINAL_BUDGET_WORDS, FINAL_WORDS, THREE_PUBLIC_ITEMS, THREE_PUBLIC_TOTAL, stated
 from pipeline.catalog.spec import CrossCheck, DisclosureKind, Identity, NarrativeAmount, Pick, TableSpec
 
 _FUNDS = (

@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from pipeline.catalog.spec import TableSpec
@@ -193,7 +193,7 @@ def _class_names(kinds: tuple[str, ...], digits: tuple[int, ...]) -> set[str]:
             for s in entries if s.kind in kinds}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _vocabulary(table_key: str) -> frozenset[str]:
     from pipeline import catalog  # the tables' specs (this module is part of the catalog package)
 
@@ -212,7 +212,7 @@ def _vocabulary(table_key: str) -> frozenset[str]:
     return frozenset(words)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _normalised_vocabulary(table_key: str) -> frozenset[str]:
     return frozenset(normalise(word) for word in _vocabulary(table_key))
 

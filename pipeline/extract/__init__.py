@@ -16,7 +16,6 @@ from pipeline.extract.context import attach_context
 from pipeline.extract.native import TEXT_FLAGS, extract_page
 from pipeline.model import ExtractedDocument, Finding, PageText
 
-
 TAIL = 4096  # bytes at the end of a PDF that must hold its %%EOF marker
 MAX_PAGES = 2000  # pages read of one document; the rest are reported, not read
 MAX_PIXELS = 100_000_000  # an embedded image, or an OCR rendering, beyond this is not decoded (memory)

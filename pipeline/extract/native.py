@@ -16,8 +16,15 @@ import bisect
 import pymupdf
 
 from pipeline.extract import text_rows, text_tables
-from pipeline.extract.geometry import (SNAP, Grid, build_grid, group_regions, join_collinear, raw_segments,
-                                       split_orientation)
+from pipeline.extract.geometry import (
+    SNAP,
+    Grid,
+    build_grid,
+    group_regions,
+    join_collinear,
+    raw_segments,
+    split_orientation,
+)
 from pipeline.model import Cell, PageText, RawTable
 
 MIN_TABLE_AREA = 400.0  # pt²: smaller ruled boxes are decorations

@@ -26,7 +26,7 @@ FIGURE = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?")
 ITEM_START = re.compile(r"(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]"
                         r"|\d+[、.．](?!\d)|第[一二三四五六七八九十\d]+)")
 _TWO_DECIMALS = re.compile(r"\.\d\d%?$")  # an amount that is complete as it stands
-PLACEHOLDERS = frozenset("- — – / -- —— ／ －".split())  # an empty figure cell's mark
+PLACEHOLDERS = frozenset(["-", "—", "–", "/", "--", "——", "／", "－"])  # an empty figure cell's mark
 
 SAME_LINE = 0.4  # × size: baselines this close are one text line (a figure centred between the
 # two lines of a wrapped label sits ~0.6 size off each, so it stays a line of its own)

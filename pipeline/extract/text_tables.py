@@ -20,8 +20,17 @@ import re
 from dataclasses import dataclass
 
 from pipeline.extract.geometry import Grid, Segment
-from pipeline.extract.text_rows import (FIGURE, Char, TextLine, cluster_baselines, column_lines, group_rows, is_value,
-                                       owner_map, row_cuts)
+from pipeline.extract.text_rows import (
+    FIGURE,
+    Char,
+    TextLine,
+    cluster_baselines,
+    column_lines,
+    group_rows,
+    is_value,
+    owner_map,
+    row_cuts,
+)
 
 # An amount: grouped thousands or decimals, so that page numbers, item numbers and years do
 # not count towards a stream table.

@@ -2,7 +2,17 @@
 content-addressed raw store (root/ab/cd/<sha256>.pdf). No orchestration imports here."""
 
 from .discover import discover, extract_links
-from .http import USER_AGENT, CrawlBudget, FetchError, Fetcher, FetchResult, Page, RateLimiter, looks_like_pdf, url_filename
+from .http import (
+    USER_AGENT,
+    CrawlBudget,
+    Fetcher,
+    FetchError,
+    FetchResult,
+    Page,
+    RateLimiter,
+    looks_like_pdf,
+    url_filename,
+)
 from .sources import Source, SourcesConfig, load_config, load_sources, parse_config
 from .store import DEFAULT_STORE_ROOT, load_cache, mirror, path_for, save_cache, store_bytes
 

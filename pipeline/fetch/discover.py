@@ -6,7 +6,7 @@ import logging
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
-from .http import FetchError, Fetcher, _strip_fragment
+from .http import Fetcher, FetchError, _strip_fragment
 from .sources import Source
 
 log = logging.getLogger(__name__)

@@ -36,9 +36,8 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
-import httpx
-
 import httpcore
+import httpx
 
 from pipeline import __version__
 
@@ -89,7 +88,7 @@ class CrawlBudget:
     ends_at: float
 
     @classmethod
-    def start(cls, seconds: float) -> "CrawlBudget":
+    def start(cls, seconds: float) -> CrawlBudget:
         return cls(seconds, time.time() + seconds)
 
     def remaining(self) -> float:
@@ -140,7 +139,7 @@ class _Watchdog:
         self._timer = threading.Timer(max(seconds, 0.0), self._fire)
         self._timer.daemon = True
 
-    def __enter__(self) -> "_Watchdog":
+    def __enter__(self) -> _Watchdog:
         _active.watchdog = self
         self._timer.start()
         return self
@@ -397,7 +396,7 @@ class Fetcher:
         )
 
     @classmethod
-    def for_source(cls, source: Source, **kwargs) -> "Fetcher":
+    def for_source(cls, source: Source, **kwargs) -> Fetcher:
         kwargs.setdefault("allow_private", source.allow_private)
         kwargs.setdefault("rate_per_second", source.rate_per_second)
         if source.deadline_seconds is not None:

@@ -50,7 +50,15 @@ from pipeline.extract import OCR_DPI
 from pipeline.extract.geometry import Grid, build_grid, group_regions, split_orientation
 from pipeline.model import Cell, PageText, RawTable
 from pipeline.ocr.engines import (
-    ENGINES, EngineUnavailable, LineRead, OcrEngine, PaddleOcrEngine, RapidOcrEngine, TextBox, engine_spec, make_engine,
+    ENGINES,
+    EngineUnavailable,
+    LineRead,
+    OcrEngine,
+    PaddleOcrEngine,
+    RapidOcrEngine,
+    TextBox,
+    engine_spec,
+    make_engine,
 )
 
 DPI = OCR_DPI  # one resolution, also behind the pixel cap of pipeline.extract

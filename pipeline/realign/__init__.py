@@ -7,15 +7,15 @@ label, row number, amount), split twin tables into column groups, then read ever
 from __future__ import annotations
 
 import re
+
 from pipeline import catalog
 from pipeline.catalog import TableSpec
 from pipeline.model import Finding, RawTable
 from pipeline.numbers import clean_text, is_figure
-from pipeline.realign.header import Column, column_role, find_body_start, header_paths, realign_header_to_body
 from pipeline.realign.facts import annotate_facts, read_code, row_facts, row_label
+from pipeline.realign.header import Column, column_role, find_body_start, header_paths, realign_header_to_body
 from pipeline.realign.naming import figures_under_code_header, repair_names
 from pipeline.realign.rows import join_split_numbers, realign_row
-
 
 # a year in a figure's header: `2026年预算数` (the budget's year), `2025年预算数` (the year before),
 # or a block of columns headed by the year alone (`2021年` | `2022年` | `增减变化情况`)

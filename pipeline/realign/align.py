@@ -7,8 +7,8 @@ left out (a surplus cell) at a cost. The caller's `fit(text, role)` says how wel
 suits a role (> 0 fits, < 0 does not)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 DROP = 4.0  # cost of leaving a token out
 SAME_COLUMN = 0.2  # bonus for a token that stays in its own column: breaks ties, no more

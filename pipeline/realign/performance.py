@@ -23,13 +23,27 @@ from pipeline.catalog import performance as vocab
 from pipeline.model import Finding, RawTable
 from pipeline.numbers import as_json_number, parse_number
 from pipeline.realign.align import Token
-from pipeline.realign.performance_form import (PerfState, block_of, caption_fields, detached_fields, grid_with_row_spans,
-                                               header_roles, is_goal_row, read_form_fields, starts_form, tokens_of,
-                                               unit_in)
+from pipeline.realign.performance_form import (
+    PerfState,
+    block_of,
+    caption_fields,
+    detached_fields,
+    grid_with_row_spans,
+    header_roles,
+    is_goal_row,
+    read_form_fields,
+    starts_form,
+    tokens_of,
+    unit_in,
+)
 from pipeline.realign.performance_funds import LabelledAmounts, TaskBlock, read_funds_row
 from pipeline.realign.performance_goals import GoalBlock
-from pipeline.realign.performance_indicators import (drop_repeated_indicators, header_over_body, indicator_roles,
-                                                     read_indicator_row)
+from pipeline.realign.performance_indicators import (
+    drop_repeated_indicators,
+    header_over_body,
+    indicator_roles,
+    read_indicator_row,
+)
 from pipeline.realign.performance_listing import listing_header, read_listing
 
 Rows = list[tuple[int, list[Token]]]

@@ -7,11 +7,10 @@ indicator columns of every row up to the next project its indicators."""
 from __future__ import annotations
 
 from pipeline.catalog import performance as vocab
-from pipeline.numbers import parse_number
 from pipeline.model import RawTable
+from pipeline.numbers import parse_number
 from pipeline.realign.align import Token
-from pipeline.realign.performance_form import (PerfState, compact, header_roles, is_indicator_header, match_role,
-                                               unit_in)
+from pipeline.realign.performance_form import PerfState, compact, header_roles, is_indicator_header, match_role, unit_in
 from pipeline.realign.performance_funds import fund_record
 from pipeline.realign.performance_indicators import indicator_roles, read_indicator_row
 

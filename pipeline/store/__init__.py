@@ -16,7 +16,6 @@ from pipeline.store.schema import KEYS, SCHEMA
 from pipeline.store.views import VIEWS
 from pipeline.store.warehouse import DuckDBWarehouse, Warehouse, open_warehouse
 
-
 DEFAULT_WAREHOUSE_FILE = "warehouse.duckdb"
 
 

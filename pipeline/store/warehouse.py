@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -34,7 +34,7 @@ def to_timestamp(value):
     if value is None or isinstance(value, datetime):
         return value
     parsed = datetime.fromisoformat(str(value))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def from_timestamp(value):
@@ -42,8 +42,8 @@ def from_timestamp(value):
     back (crawl outputs, JSONL) are what the pipeline wrote."""
     if not isinstance(value, datetime):
         return value
-    value = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc).isoformat(timespec="seconds" if not value.microsecond else "auto")
+    value = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat(timespec="seconds" if not value.microsecond else "auto")
 
 
 def _row(table: str, rec: dict) -> tuple:
