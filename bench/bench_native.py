@@ -33,11 +33,14 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tests"))  # cell_compare: camelot's cells against ours
 
 import pymupdf  # noqa: E402
+from cell_compare import compare_numbers, same_text  # noqa: E402
+from measure import pdfs_in  # noqa: E402
 
 from pipeline.extract import extract_pdf  # noqa: E402
-from pipeline.extract.camelot_backend import compare_numbers, convert_table, same_text  # noqa: E402
+from pipeline.extract.camelot_backend import convert_table  # noqa: E402
 from pipeline.process import Options  # noqa: E402
 from pipeline.run import run_inputs  # noqa: E402
 
@@ -54,13 +57,7 @@ def default_inputs() -> list[Path]:
 
 
 def collect(args: list[str]) -> list[Path]:
-    if not args:
-        return default_inputs()
-    files: list[Path] = []
-    for a in args:
-        p = Path(a)
-        files += sorted(p.rglob("*.pdf")) if p.is_dir() else [p]
-    return files
+    return pdfs_in(args) if args else default_inputs()
 
 
 def timed(fn, runs: int = RUNS):

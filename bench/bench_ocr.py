@@ -47,6 +47,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+import contextlib  # noqa: E402
+
 import cv2  # noqa: E402
 import pymupdf  # noqa: E402
 
@@ -259,7 +261,7 @@ def main() -> None:
         "| input | pages | ours: OCR path, s/page | whole-page RapidOCR, s/page | ours / whole-page |",
         "| --- | ---: | ---: | ---: | ---: |",
     ]
-    for name, n, ours, whole, found in rows:
+    for name, n, ours, whole, _found in rows:
         lines.append(f"| {name} | {n} | {ours:.3f} | {whole:.3f} | {ours / whole:.2f}× |")
     lines.append(f"| all | {pages} | {all_ours:.3f} | {all_whole:.3f} | {all_ours / all_whole:.2f}× |")
     detail = [f"{name}: ours read {found['ours']} cells + text lines; whole-page RapidOCR {found['whole']} text lines"
@@ -294,10 +296,8 @@ def _versions(packages=("rapidocr", "onnxruntime", "pymupdf", "opencv-python-hea
 
     parts = []
     for pkg in packages:
-        try:
+        with contextlib.suppress(Exception):
             parts.append(f"{pkg} {version(pkg)}")
-        except Exception:
-            pass
     return ", ".join(parts)
 
 

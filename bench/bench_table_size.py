@@ -80,10 +80,10 @@ def main(argv=None) -> int:
             path = Path(tmp) / f"rows{rows}.pdf"
             table_pdf(rows, ns.pages, path)
             data = path.read_bytes()
-            t_extract = median_time(lambda: extract_pdf(data, ocr="never"))
+            t_extract = median_time(lambda data=data: extract_pdf(data, ocr="never"))
             result = process_document(path, with_crops=True)
             assert result.document["status"] == "done", result.document
-            t_whole = median_time(lambda: process_document(path, with_crops=True))
+            t_whole = median_time(lambda path=path: process_document(path, with_crops=True))
             cells = (rows + 1) * len(WIDTHS)
             facts = len(result.records["fiscal_facts"]) / ns.pages
             print(f"| {rows} | {cells} | {t_extract / ns.pages * 1000:.1f} | {t_whole / ns.pages * 1000:.1f} | "

@@ -19,11 +19,20 @@ def machine() -> str:
             f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}")
 
 
-def run_cli(args: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
-    """(seconds, peak resident MB of juesuan and its workers together, summary line); `env`:
-    variables set for this run."""
+def pdfs_in(args: list[str]) -> list[Path]:
+    """The PDFs named on the command line: files as given, folders searched."""
+    files: list[Path] = []
+    for a in args:
+        p = Path(a)
+        files += sorted(p.rglob("*.pdf")) if p.is_dir() else [p]
+    return files
+
+
+def run_cli(args: list[str], env: dict[str, str] | None = None, cwd: Path = REPO) -> tuple[float, float, str]:
+    """(seconds, peak resident MB of juesuan and its workers together, summary line) of
+    `python -m pipeline.cli ARGS` run in the source tree `cwd`; `env`: variables set for this run."""
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", *args], cwd=REPO, env={**os.environ, **(env or {})},
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", *args], cwd=cwd, env={**os.environ, **(env or {})},
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     root = psutil.Process(proc.pid)
     peak = 0.0
@@ -35,8 +44,8 @@ def run_cli(args: list[str], env: dict[str, str] | None = None) -> tuple[float, 
             pass
         time.sleep(SAMPLE_EVERY)
     seconds = time.perf_counter() - started
-    output = proc.stdout.read()
+    output = proc.stdout.read() if proc.stdout else ""
     if proc.returncode not in (0, 1):
-        raise RuntimeError(f"juesuan {' '.join(args)} exited {proc.returncode}:\n{output}")
+        raise RuntimeError(f"juesuan {' '.join(args[:3])} … exited {proc.returncode}:\n{output}")
     summary = next((line for line in output.splitlines() if line.startswith("documents:")), output.strip())
     return seconds, peak, summary

@@ -384,7 +384,7 @@ def agreement(canonical: str, path: list[str]) -> float:
         return flattened_agreement(canonical.split("/"), path)
     flat, leaf = "".join(path), path[-1]
     own = path[-2] if leaf in TOTALS and len(path) > 1 else leaf  # "group / 小计" stands for the group
-    if c == leaf or c == flat:
+    if c in (leaf, flat):
         return 3.0
     if c == own:
         return 2.8

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 from prefect import flow, get_run_logger, serve, task
 from prefect.artifacts import create_table_artifact
@@ -16,9 +17,12 @@ from prefect.cache_policies import NO_CACHE
 from prefect.states import Failed, State
 
 from pipeline import crawl as crawling
-from pipeline.fetch import load_config
-from pipeline.process import Options
-from pipeline.store import default_warehouse_url, open_warehouse
+from pipeline.fetch import Fetcher, Source, load_config
+from pipeline.process import OcrMode, Options
+from pipeline.store import Warehouse, default_warehouse_url, open_warehouse
+
+if TYPE_CHECKING:
+    from prefect.deployments.runner import RunnerDeployment
 
 
 def _artifact(out: str, warehouse: str | None, summary: crawling.CrawlSummary) -> None:
@@ -44,7 +48,7 @@ class CrawlFailed(Exception):
         super().__init__(summary.message())
         self.summary = summary
 
-    def __reduce__(self):  # pickled whole, should Prefect persist the result
+    def __reduce__(self) -> tuple[type[CrawlFailed], tuple[crawling.CrawlSummary]]:  # pickled whole, should Prefect persist the result
         return (CrawlFailed, (self.summary,))
 
 
@@ -69,22 +73,24 @@ class PrefectSteps(crawling.CrawlSteps):
     and one `fetch` per URL, named by the URL. The documents themselves go to the crawl's pool of
     watched worker processes, kept for the whole crawl (`pipeline.crawl`)."""
 
-    def discover(self, source, fetcher, summary):
+    def discover(self, source: Source, fetcher: Fetcher, summary: crawling.CrawlSummary) -> list[str]:
         return discover_task.with_options(task_run_name=f"discover {source.name}")(source, fetcher, summary)
 
-    def fetch(self, url, source, fetcher, warehouse, store_url):
+    def fetch(self, url: str, source: Source, fetcher: Fetcher, warehouse: Warehouse,
+              store_url: str | None) -> crawling.Outcome | crawling.Fetched:
         return fetch_task.with_options(task_run_name=url)(url, source, fetcher, warehouse, store_url)
 
 
 # The tasks take the crawl's live objects (fetcher, registry): nothing to cache or persist.
 @task(name="discover", retries=2, retry_delay_seconds=10, cache_policy=NO_CACHE)
-def discover_task(source, fetcher, summary) -> list[str]:
+def discover_task(source: Source, fetcher: Fetcher, summary: crawling.CrawlSummary) -> list[str]:
     return crawling.discover_urls(source, fetcher, summary)
 
 
 # Fetch retries live in the fetcher (per-URL budget); the task is the URL's record in the UI.
 @task(name="fetch", cache_policy=NO_CACHE)
-def fetch_task(url, source, fetcher, warehouse, store_url):
+def fetch_task(url: str, source: Source, fetcher: Fetcher, warehouse: Warehouse,
+               store_url: str | None) -> crawling.Outcome | crawling.Fetched:
     return crawling.fetch_url(url, source, fetcher, warehouse, store_url)
 
 
@@ -98,13 +104,13 @@ def _report(summary: crawling.CrawlSummary, out: str, warehouse: str | None) -> 
     return _ending(summary)
 
 
-def _options(ocr: str, limits: dict | None) -> Options:
+def _options(ocr: OcrMode, limits: dict[str, Any] | None) -> Options:
     return Options(ocr=ocr, **(limits or {}))
 
 
 @flow(name="juesuan-crawl", log_prints=True)
-def crawl_flow(sources: str, out: str = "out", warehouse: str | None = None, ocr: str = "auto",
-               store: str | None = None, limits: dict | None = None, workers: int = 1,
+def crawl_flow(sources: str, out: str = "out", warehouse: str | None = None, ocr: OcrMode = "auto",
+               store: str | None = None, limits: dict[str, Any] | None = None, workers: int = 1,
                dask: str | None = None) -> crawling.CrawlSummary | State:
     """`limits`: Options fields beyond `ocr` (page_timeout, max_pages, max_pixels, max_memory_mb,
     ocr_engine); `workers` / `dask`: where documents are processed, as for `juesuan run`."""
@@ -114,8 +120,8 @@ def crawl_flow(sources: str, out: str = "out", warehouse: str | None = None, ocr
 
 
 @flow(name="juesuan-rerun-failed", log_prints=True)
-def rerun_failed_flow(sources: str, out: str = "out", warehouse: str | None = None, ocr: str = "auto",
-                      store: str | None = None, limits: dict | None = None, workers: int = 1,
+def rerun_failed_flow(sources: str, out: str = "out", warehouse: str | None = None, ocr: OcrMode = "auto",
+                      store: str | None = None, limits: dict[str, Any] | None = None, workers: int = 1,
                       dask: str | None = None) -> crawling.CrawlSummary | State:
     summary = crawling.rerun_failed(sources, out, warehouse, _options(ocr, limits), store_url=store, workers=workers,
                                     dask=dask, steps=PrefectSteps())
@@ -123,7 +129,7 @@ def rerun_failed_flow(sources: str, out: str = "out", warehouse: str | None = No
 
 
 def crawl_deployment(sources: str, out: str = "out", warehouse: str | None = None, store: str | None = None,
-                     ocr: str = "auto", limits: dict | None = None):
+                     ocr: OcrMode = "auto", limits: dict[str, Any] | None = None) -> RunnerDeployment:
     """The scheduled deployment: the sources file's cron in its time zone (`timezone`, default
     Asia/Shanghai: a bare cron would be read in UTC), and the run's options as its parameters.
     `sources` and `out` are made absolute: scheduled runs need not start in this folder."""
@@ -132,14 +138,16 @@ def crawl_deployment(sources: str, out: str = "out", warehouse: str | None = Non
     config = load_config(sources)
     if not config.schedule:
         raise ValueError(f"{sources}: no `schedule` (a cron expression) to serve")
-    return crawl_flow.to_deployment(
+    deployment = crawl_flow.to_deployment(
         name="juesuan-crawl", schedules=[Cron(config.schedule, timezone=config.timezone)],
         parameters={"sources": str(Path(sources).resolve()), "out": str(Path(out).resolve()),
                     "warehouse": warehouse, "ocr": ocr, "store": store, "limits": limits or {}})
+    # Prefect's async_dispatch types it "R | Coroutine[R]"; called outside an event loop it is R
+    return cast("RunnerDeployment", deployment)
 
 
 def serve_crawl(sources: str, out: str = "out", warehouse: str | None = None, store: str | None = None,
-                ocr: str = "auto", limits: dict | None = None) -> None:
+                ocr: OcrMode = "auto", limits: dict[str, Any] | None = None) -> None:
     """Register the deployment and run its scheduled flow runs until stopped (blocks)."""
     serve(crawl_deployment(sources, out, warehouse, store, ocr, limits))
 

@@ -23,10 +23,17 @@ import asyncio
 import contextlib
 import logging
 import os
+import subprocess
 import time
+import types
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pipeline import exit_codes
+
+if TYPE_CHECKING:
+    from prefect.server.api.server import SubprocessASGIServer
 
 log = logging.getLogger("juesuan.prefect")
 
@@ -106,13 +113,13 @@ os.execv(sys.executable, [sys.executable, *sys.argv[2:]])
 """
 
 
-def server_class():
+def server_class() -> type[SubprocessASGIServer]:
     """Prefect's SubprocessASGIServer whose uvicorn process dies with this one (a subclass: the
     singleton registry is the base class's, so Prefect's own clients find this instance)."""
     from prefect.server.api.server import SubprocessASGIServer
 
     class DyingWithParentServer(SubprocessASGIServer):
-        def _run_uvicorn_command(self):
+        def _run_uvicorn_command(self) -> subprocess.Popen[Any]:
             with patched_popen(wrap_with_death_signal):
                 return super()._run_uvicorn_command()
 
@@ -128,24 +135,22 @@ def wrap_with_death_signal(args: list[str]) -> list[str]:
 
 
 @contextlib.contextmanager
-def patched_popen(rewrite):
+def patched_popen(rewrite: Callable[[list[str]], list[str]]) -> Iterator[None]:
     """Prefect's module-level `subprocess.Popen`, seen by its server module only, with its
     `args` rewritten: its launch line is kept (env, port, app) rather than copied here."""
-    import subprocess
-
     import prefect.server.api.server as server_module
 
     real = subprocess.Popen
 
-    class _Subprocess:  # the module reads `subprocess.Popen`; only that attribute differs
-        def __getattr__(self, name):
+    class _Subprocess(types.ModuleType):  # the module reads `subprocess.Popen`; only that attribute differs
+        def __getattr__(self, name: str) -> Any:
             return getattr(subprocess, name)
 
         @staticmethod
-        def Popen(args, *rest, **kw):  # noqa: N802 - the name Prefect calls
+        def Popen(args: Sequence[str], *rest: Any, **kw: Any) -> subprocess.Popen[Any]:  # noqa: N802 - the name Prefect calls
             return real(rewrite(list(args)), *rest, **kw)
 
-    server_module.subprocess = _Subprocess()
+    server_module.subprocess = _Subprocess("subprocess")
     try:
         yield
     finally:

@@ -3,24 +3,24 @@ from __future__ import annotations
 
 from prefect import flow, task
 
-from pipeline.process import Options
+from pipeline.process import OcrMode, Options
 from pipeline.run import RunSummary, run_inputs
 
 
 @task(name="run-inputs")
-def run_inputs_task(inputs: list[str], out: str, warehouse: str | None, ocr: str, workers: int) -> RunSummary:
+def run_inputs_task(inputs: list[str], out: str, warehouse: str | None, ocr: OcrMode, workers: int) -> RunSummary:
     return run_inputs(inputs, out, warehouse, Options(ocr=ocr), workers)
 
 
 @flow(name="juesuan-run", log_prints=True)
-def run_flow(inputs: list[str], out: str = "out", warehouse: str | None = None, ocr: str = "auto", workers: int = 1) -> RunSummary:
+def run_flow(inputs: list[str], out: str = "out", warehouse: str | None = None, ocr: OcrMode = "auto", workers: int = 1) -> RunSummary:
     summary = run_inputs_task(inputs, out, warehouse, ocr, workers)
     print(summary.line())
     return summary
 
 
 @flow(name="juesuan-run-distributed", log_prints=True)
-def run_distributed_flow(inputs: list[str], out: str = "out", warehouse: str | None = None, ocr: str = "auto",
+def run_distributed_flow(inputs: list[str], out: str = "out", warehouse: str | None = None, ocr: OcrMode = "auto",
                          address: str | None = None, n_workers: int = 2) -> RunSummary:
     """The run with documents processed on a Dask cluster: the running one whose scheduler is at
     `address` (`tcp://host:8786`, workers on any machines), or else a local cluster of

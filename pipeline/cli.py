@@ -6,12 +6,20 @@ import logging
 import sys
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO, get_args
 
 from pipeline import exit_codes, leave_out_pymupdf_extras
 
 leave_out_pymupdf_extras()
 
-from pipeline.process import Options  # noqa: E402
+from pipeline.export import FORMATS, ExportFormat  # noqa: E402
+from pipeline.process import Extractor, OcrMode, Options  # noqa: E402
+
+if TYPE_CHECKING:
+    from pipeline.process import DocumentResult
+    from pipeline.run import OnDocument
+
+    Subcommands = argparse._SubParsersAction[argparse.ArgumentParser]  # what add_subparsers returns
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,9 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("inputs", nargs="+", metavar="INPUT")
     run.add_argument("--out", default="out", help="output folder (default ./out)")
     run.add_argument("--warehouse", default=None, help="warehouse URL (default duckdb:///<out>/warehouse.duckdb)")
-    run.add_argument("--ocr", choices=("auto", "always", "never"), default="auto")
+    run.add_argument("--ocr", choices=get_args(OcrMode), default="auto")
     add_processing_arguments(run)
-    run.add_argument("--extractor", choices=("native", "camelot"), default="native",
+    run.add_argument("--extractor", choices=get_args(Extractor), default="native",
                      help="native (rulings + characters) or camelot lattice, the reference backend")
     run.add_argument("--password", default=None, help="password for encrypted PDFs")
     add_limit_arguments(run)
@@ -41,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
         cmd.add_argument("--warehouse", default=None)
         cmd.add_argument("--store", default=None, help="also keep raw documents at this fsspec URL (s3://…)")
         # serve too: its options become the deployment's parameters, which every scheduled run takes
-        cmd.add_argument("--ocr", choices=("auto", "always", "never"), default="auto")
+        cmd.add_argument("--ocr", choices=get_args(OcrMode), default="auto")
         add_limit_arguments(cmd)
         if name != "serve":
             add_processing_arguments(cmd)
@@ -76,17 +84,17 @@ def parse(parser: argparse.ArgumentParser, argv: list[str] | None) -> argparse.N
     return args
 
 
-def progress_printer(stream=None):
+def progress_printer(stream: TextIO | None = None) -> OnDocument:
     """`on_document` for `run_inputs`: one line per document (`[3/14] done  file.pdf  12 pages
     12 tables  300 facts | 41 pages  21 s elapsed, ETA 80 s`), rewritten in place on a terminal."""
     import time
 
-    stream = stream or sys.stderr
+    out = stream or sys.stderr
     started = time.monotonic()
-    live = stream.isatty()
+    live = out.isatty()
     pages_done = 0
 
-    def on_document(done: int, total: int | None, result) -> None:
+    def on_document(done: int, total: int | None, result: DocumentResult) -> None:
         nonlocal pages_done
         elapsed = time.monotonic() - started
         eta = f", ETA {elapsed / done * (total - done):.0f} s" if total and done < total else ""
@@ -96,29 +104,30 @@ def progress_printer(stream=None):
                 f"{len(result.records['tables'])} tables  {len(result.records['fiscal_facts'])} facts | "
                 f"{pages_done} pages  {elapsed:.0f} s elapsed{eta}")
         if live:
-            stream.write("\r\x1b[K" + line + ("\n" if done == total else ""))
+            out.write("\r\x1b[K" + line + ("\n" if done == total else ""))
         else:
-            stream.write(line + "\n")
-        stream.flush()
+            out.write(line + "\n")
+        out.flush()
 
     return on_document
 
 
-def add_export_command(sub) -> None:
+def add_export_command(sub: Subcommands) -> None:
     export = sub.add_parser("export", help="write the warehouse's record tables (or its views) as Parquet, CSV or Excel")
-    export.add_argument("--format", choices=("parquet", "csv", "xlsx"), default="parquet")
+    export.add_argument("--format", choices=FORMATS, default="parquet")
     export.add_argument("--out", required=True, help="folder for the files (<table>.<format> and manifest.json)")
     export.add_argument("--warehouse", default=None, help="warehouse URL (default duckdb:///out/warehouse.duckdb)")
     export.add_argument("--views", action="store_true", help="the analyst views instead of the record tables")
 
 
-def export_command(args) -> int:
+def export_command(args: argparse.Namespace) -> int:
     from pipeline.export import ExportError, export_warehouse
     from pipeline.store import default_warehouse_url
 
-    url = args.warehouse or default_warehouse_url()
+    url: str = args.warehouse or default_warehouse_url()
+    fmt: ExportFormat = args.format  # one of FORMATS: argparse's choices
     try:
-        result = export_warehouse(url, args.out, args.format, views=args.views)
+        result = export_warehouse(url, args.out, fmt, views=args.views)
     except (ExportError, OSError) as exc:
         print(f"juesuan: {exc}", file=sys.stderr)
         return 2
@@ -148,19 +157,19 @@ def add_limit_arguments(cmd: argparse.ArgumentParser) -> None:
                      help=f"a worker process's memory cap (default {defaults.max_memory_mb} MB)")
 
 
-def check_limits(parser: argparse.ArgumentParser, args) -> None:
+def check_limits(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     if args.max_pages < 1 or args.page_timeout <= 0 or args.max_pixels < 1 or args.max_memory < 1:
         parser.error("--max-pages, --page-timeout, --max-pixels and --max-memory must be positive")
     if getattr(args, "ocr_model_dir", None) and not Path(args.ocr_model_dir).is_dir():
         parser.error(f"--ocr-model-dir {args.ocr_model_dir}: no such folder")
 
 
-def limits_of(options: Options) -> dict:
+def limits_of(options: Options) -> dict[str, Any]:
     """The options beyond --ocr that a crawl flow takes as its `limits` parameter."""
     return {k: v for k, v in asdict(options).items() if k not in ("ocr", "extractor", "password")}
 
 
-def ocr_engine_of(args) -> str | None:
+def ocr_engine_of(args: argparse.Namespace) -> str | None:
     """--ocr-engine with --ocr-model-dir as one string (`paddleocr@/models`), which the options
     carry to worker processes and flows."""
     model_dir = getattr(args, "ocr_model_dir", None)
@@ -171,13 +180,15 @@ def ocr_engine_of(args) -> str | None:
     return engine_spec(args.ocr_engine, str(Path(model_dir).resolve()))
 
 
-def options_from(args) -> Options:
-    return Options(ocr=args.ocr, extractor=getattr(args, "extractor", "native"), password=getattr(args, "password", None),
+def options_from(args: argparse.Namespace) -> Options:
+    ocr: OcrMode = args.ocr  # argparse's choices: the Literal's values
+    extractor: Extractor = getattr(args, "extractor", "native")
+    return Options(ocr=ocr, extractor=extractor, password=getattr(args, "password", None),
                    ocr_engine=ocr_engine_of(args), max_pages=args.max_pages, max_pixels=args.max_pixels,
                    page_timeout=args.page_timeout, max_memory_mb=args.max_memory)
 
 
-def run_flow_command(args) -> int:
+def run_flow_command(args: argparse.Namespace) -> int:
     """crawl / rerun-failed / serve: the Prefect flows in `flows/crawl.py`. Exit 0, 1 when any
     document or index page failed (each named, one line), 2 for a usage error, 3 when no Prefect
     API could be started (flows.ephemeral), 4/5/6/130 as for run."""
@@ -219,7 +230,7 @@ def run_flow_command(args) -> int:
     return 0 if summary.ok else 1
 
 
-def serve_command(args) -> int:
+def serve_command(args: argparse.Namespace) -> int:
     """`juesuan serve`: the deployment on PREFECT_API_URL's server, until stopped. Never on an
     ephemeral API: it dies with this process, and nothing would run the schedule after it."""
     import httpx
@@ -283,7 +294,7 @@ def tell(message: str, code: int) -> int:
     return code
 
 
-def run_command(args, out: Path) -> int:
+def run_command(args: argparse.Namespace, out: Path) -> int:
     """`juesuan run`: 0, 1 when a document failed, 2 usage, 4 an output not written, 5 warehouse busy."""
     from pipeline.cluster import ClusterUnavailable
     from pipeline.outputs import OutputError

@@ -20,6 +20,7 @@ import time
 from collections import deque
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.process import DocumentResult, Options, failed_document
 from pipeline.workers import POLL, Job, WorkerPool
@@ -27,6 +28,9 @@ from pipeline.workers import POLL, Job, WorkerPool
 CONNECT_TIMEOUT = 30.0  # s to reach the scheduler (JUESUAN_DASK_CONNECT_TIMEOUT)
 CHECK_EVERY = 0.02  # s between looks at the futures while waiting
 IN_FLIGHT_PER_THREAD = 2  # one in hand, one queued: a free thread never waits on this process
+
+if TYPE_CHECKING:
+    from distributed import Future
 
 
 class ClusterUnavailable(Exception):
@@ -68,7 +72,7 @@ class DaskPool:
             raise ClusterUnavailable(f"cannot reach the Dask scheduler at {address}: {exc}") from exc
         self.options = options or Options()
         self.waiting: deque[tuple[int, Job]] = deque()
-        self.running: dict = {}  # future -> (job index, job)
+        self.running: dict[Future[DocumentResult], tuple[int, Job]] = {}  # future -> (job index, job)
         self.submitted = 0
 
     def threads(self) -> int:
@@ -109,7 +113,7 @@ class DaskPool:
         self._send()
         return done
 
-    def _take(self, future) -> tuple[int, DocumentResult]:
+    def _take(self, future: Future[DocumentResult]) -> tuple[int, DocumentResult]:
         """A future's result, or the document failed with the cluster's one-line reason (a Dask
         worker lost with the document in hand, an error outside the watched process)."""
         index, job = self.running.pop(future)

@@ -20,12 +20,14 @@ their host (`Failure.slow_host`; `CrawlSummary.slow_hosts`)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Literal
+
+import httpx
 
 from pipeline.fetch import (
     CrawlBudget,
@@ -34,6 +36,7 @@ from pipeline.fetch import (
     FetchResult,
     Page,
     Source,
+    SourcesConfig,
     discover,
     load_cache,
     load_config,
@@ -41,15 +44,19 @@ from pipeline.fetch import (
     save_cache,
     url_filename,
 )
-from pipeline.fetch.http import _strip_fragment
+from pipeline.fetch.content import strip_fragment
 from pipeline.process import DocumentResult, Options
 from pipeline.store import Warehouse, default_warehouse_url, open_warehouse
+from pipeline.store.schema import Record
 from pipeline.workers import DocumentPool, Job, document_pool
 
 if TYPE_CHECKING:
-    from pipeline.run import RunSummary
+    from pipeline.run import OnDocument, RunSummary
 
 log = logging.getLogger("juesuan.crawl")
+
+FailureKind = Literal["document", "start page", "index page"]  # what a failed URL was to the crawl
+OutcomeStatus = Literal["processed", "unchanged", "failed"]  # a URL's end in this crawl (a CrawlSummary count)
 
 
 @dataclass(frozen=True)
@@ -59,7 +66,7 @@ class Failure:
     url: str
     error: str
     attempts: int  # HTTP requests sent for it in this crawl, retries and redirects included (0: refused)
-    kind: str = "document"  # document | start page | index page
+    kind: FailureKind = "document"
     slow_host: str | None = None  # the host, when a deadline or budget stopped it
 
     def line(self) -> str:
@@ -112,7 +119,7 @@ class CrawlSummary:
 
 @dataclass(frozen=True)
 class Outcome:
-    status: str  # processed | unchanged | failed
+    status: OutcomeStatus
     failure: Failure | None = None
 
 
@@ -121,10 +128,10 @@ def now() -> str:
 
 
 @contextmanager
-def requests_sent(fetcher: Fetcher) -> Iterator[list]:
+def requests_sent(fetcher: Fetcher) -> Iterator[list[httpx.Request]]:
     """The HTTP requests `fetcher` sends inside the block: a failure's attempts, which neither a
     FetchError nor a failed FetchResult carries."""
-    sent: list = []
+    sent: list[httpx.Request] = []
     hooks = fetcher.client.event_hooks["request"]
     hooks.append(sent.append)
     try:
@@ -144,9 +151,9 @@ class Fetched:
     """A URL whose document is to be processed: its job for the pool and its registry entry."""
     url: str
     job: Job
-    entry: dict
+    entry: Record
     requests: int
-    duplicates: list[dict] = field(default_factory=list)  # entries of other URLs with the same bytes
+    duplicates: list[Record] = field(default_factory=list)  # entries of other URLs with the same bytes
 
 
 def fetch_url(url: str, source: Source, fetcher: Fetcher, warehouse: Warehouse,
@@ -164,20 +171,23 @@ def fetch_url(url: str, source: Source, fetcher: Fetcher, warehouse: Warehouse,
         entry.update(status="failed", last_error=result.error, attempts=(entry["attempts"] or 0) + 1, updated_at=now())
         warehouse.register(entry)
         return Outcome("failed", Failure(url, result.error or "fetch failed", requests, slow_host=result.slow_host))
-    if entry["status"] == "processed" and entry.get("sha256") == result.sha256:
+    sha256, path = result.sha256, result.path
+    if sha256 is None or path is None:  # Fetcher.fetch stores the document of every fetch it does not fail
+        raise RuntimeError(f"fetch of {url} reported {result.status!r} without a stored document")
+    if entry["status"] == "processed" and entry.get("sha256") == sha256:
         return Outcome("unchanged")  # same bytes as last time: nothing to write, not even a timestamp
-    entry.update(sha256=result.sha256, etag=result.etag, last_modified=result.last_modified,
+    entry.update(sha256=sha256, etag=result.etag, last_modified=result.last_modified,
                  attempts=(entry["attempts"] or 0) + 1, last_error=None, updated_at=now())
-    if any(e["sha256"] == result.sha256 for e in warehouse.registry(status="processed")):
+    if any(e["sha256"] == sha256 for e in warehouse.registry(status="processed")):
         # the same document under another URL: one document, already in the warehouse
         entry.update(status="processed")
         warehouse.register(entry)
         return Outcome("unchanged")
     if store_url:
-        mirror(result.sha256, result.path, store_url)
+        mirror(sha256, path, store_url)
     entry.update(status="fetched")
     warehouse.register(entry)
-    return Fetched(url, Job(result.path, source_uri=url, source_name=source.name, filename=url_filename(url)),
+    return Fetched(url, Job(str(path), source_uri=url, source_name=source.name, filename=url_filename(url)),
                    entry, requests)
 
 
@@ -216,10 +226,10 @@ class _CountedPages:
 def discover_urls(source: Source, fetcher: Fetcher, summary: CrawlSummary) -> list[str]:
     """Document URLs of `source`; each index page that failed becomes a Failure in `summary`
     (a start page that fails leaves its source with nothing: a failed crawl, not an empty one)."""
-    errors: list = []
+    errors: list[tuple[str, str]] = []
     pages = _CountedPages(fetcher)
-    urls = discover(source, pages, errors)  # type: ignore[arg-type]  # duck-typed: get_page only
-    starts = {_strip_fragment(u) for u in source.start_urls}  # as discover queues them
+    urls = discover(source, pages, errors)
+    starts = {strip_fragment(u) for u in source.start_urls}  # as discover queues them
     summary.failures += [Failure(u, e, pages.attempts.get(u, 0), "start page" if u in starts else "index page",
                                  pages.slow_hosts.get(u)) for u, e in errors]
     return urls
@@ -230,8 +240,8 @@ class _CrawlRun:
     fetched before; `results()` yields each document as it is done, for `store_results`, which
     calls `stored(index)` once its records are in the warehouse."""
 
-    def __init__(self, config, registry: Warehouse, pool: DocumentPool, steps: CrawlSteps, out: Path,
-                 only: set[str] | None, store_url: str | None, fetcher_options: dict):
+    def __init__(self, config: SourcesConfig, registry: Warehouse, pool: DocumentPool, steps: CrawlSteps, out: Path,
+                 only: set[str] | None, store_url: str | None, fetcher_options: dict[str, Any]) -> None:
         self.config, self.registry, self.pool, self.steps, self.out = config, registry, pool, steps, out
         self.only, self.store_url, self.fetcher_options = only, store_url, fetcher_options
         self.summary = CrawlSummary()
@@ -295,7 +305,7 @@ class _CrawlRun:
 def crawl(sources_path: str | Path, out_dir: str | Path = "out", warehouse_url: str | None = None,
           options: Options | None = None, only: set[str] | None = None, store_url: str | None = None,
           workers: int = 1, dask: str | None = None, steps: CrawlSteps | None = None,
-          on_document: Callable | None = None, **fetcher_options) -> CrawlSummary:
+          on_document: OnDocument | None = None, **fetcher_options: Any) -> CrawlSummary:
     """Crawl every source (or, with `only`, just those URLs) and write the outputs: the
     warehouse, and the JSONL files and report of the documents this crawl processed."""
     from pipeline.run import open_run_warehouse, store_results
@@ -317,7 +327,7 @@ def crawl(sources_path: str | Path, out_dir: str | Path = "out", warehouse_url: 
 
 
 def rerun_failed(sources_path: str | Path, out_dir: str | Path = "out", warehouse_url: str | None = None,
-                 options: Options | None = None, store_url: str | None = None, **crawl_options) -> CrawlSummary:
+                 options: Options | None = None, store_url: str | None = None, **crawl_options: Any) -> CrawlSummary:
     """Fetch and process again every URL the registry has as failed (`crawl_options` as `crawl`'s)."""
     out = Path(out_dir)
     warehouse = open_warehouse(warehouse_url or default_warehouse_url(out))

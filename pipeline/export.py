@@ -15,15 +15,21 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
+from pipeline.files import replace_all
 from pipeline.store.schema import SCHEMA
+
+if TYPE_CHECKING:  # imported where used: an export is the only command that needs them
+    import duckdb
+    import pandas as pd
+    import sqlalchemy as sa
+    from pandas.api.extensions import ExtensionArray
 
 ExportFormat = Literal["parquet", "csv", "xlsx"]
 FORMATS: tuple[ExportFormat, ...] = ("parquet", "csv", "xlsx")
@@ -75,12 +81,12 @@ def _write_all(source: _Source, names: list[str], staging: Path, fmt: ExportForm
 
     manifest: dict[str, Any] = {"format": fmt, "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
                                 "relations": {}}
-    frames = {}
+    frames: dict[str, pd.DataFrame] = {}
     con = duckdb.connect()
     try:
         for name in names:
             relation = source.relation(con, name)
-            result.rows[name] = int(con.execute(f"SELECT count(*) FROM {relation}").fetchone()[0])
+            result.rows[name] = int(_scalar(con, f"SELECT count(*) FROM {relation}"))
             manifest["relations"][name] = {"rows": result.rows[name], "checksum": checksum(con, relation)}
             if fmt == "xlsx":
                 frames[name] = _excel_frame(con, relation, name)
@@ -96,26 +102,34 @@ def _write_all(source: _Source, names: list[str], staging: Path, fmt: ExportForm
     return [*written, "manifest.json"]  # the manifest last: it vouches for the files before it
 
 
-def checksum(con, relation: str) -> str:
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> Any:
+    """The value of a query that returns one row of one column (an aggregate)."""
+    row = con.execute(sql).fetchone()
+    if row is None:  # an aggregate without GROUP BY always has its row
+        raise ExportError(f"no row from {sql!r}")
+    return row[0]
+
+
+def checksum(con: duckdb.DuckDBPyConnection, relation: str) -> str:
     """An order-free checksum of a relation's values: the sum of a hash per row (DuckDB's
     `hash` of the row as a struct), so the same rows in any order give the same value."""
-    value = con.execute(f"SELECT coalesce(sum(hash(t::VARCHAR)::HUGEINT), 0) FROM (SELECT * FROM {relation}) t").fetchone()[0]
+    value = _scalar(con, f"SELECT coalesce(sum(hash(t::VARCHAR)::HUGEINT), 0) FROM (SELECT * FROM {relation}) t")
     return hashlib.sha256(str(value).encode()).hexdigest()[:16]
 
 
-def _excel_frame(con, relation: str, name: str):
-    rows = int(con.execute(f"SELECT count(*) FROM {relation}").fetchone()[0])
+def _excel_frame(con: duckdb.DuckDBPyConnection, relation: str, name: str) -> pd.DataFrame:
+    rows = int(_scalar(con, f"SELECT count(*) FROM {relation}"))
     if rows > EXCEL_MAX_ROWS:
         raise ExportError(f"{name} has {rows:,} rows, more than an Excel sheet holds ({EXCEL_MAX_ROWS:,}): "
                           "export it as parquet or csv")
     frame = con.execute(f"SELECT * FROM {relation}").df()
     for col in frame.columns:  # Excel has no time zones: timestamps are written in UTC
-        if hasattr(frame[col].dtype, "tz") and frame[col].dtype.tz is not None:
+        if getattr(frame[col].dtype, "tz", None) is not None:
             frame[col] = frame[col].dt.tz_convert("UTC").dt.tz_localize(None)
     return frame
 
 
-def _write_workbook(path: Path, frames: dict) -> None:
+def _write_workbook(path: Path, frames: dict[str, pd.DataFrame]) -> None:
     import pandas as pd
 
     used: set[str] = set()
@@ -129,8 +143,7 @@ def _write_workbook(path: Path, frames: dict) -> None:
 
 
 def _move_into_place(staging: Path, out: Path, names: list[str]) -> None:
-    for name in names:
-        os.replace(staging / name, out / name)
+    replace_all({staging / name: out / name for name in names})  # in order: the manifest is last
 
 
 def _sql_path(path: Path) -> str:
@@ -146,13 +159,13 @@ class _Source:
     def views(self) -> list[str]:
         raise NotImplementedError
 
-    def relation(self, con, name: str) -> str:
+    def relation(self, con: duckdb.DuckDBPyConnection, name: str) -> str:
         """A relation of `con` (an in-memory DuckDB) that reads `name` of the warehouse."""
         raise NotImplementedError
 
 
 class _DuckDBSource(_Source):
-    def __init__(self, path: str):
+    def __init__(self, path: str) -> None:
         if not Path(path).exists():
             raise ExportError(f"no warehouse at {path}")
         self.path = path
@@ -165,7 +178,7 @@ class _DuckDBSource(_Source):
                 "SELECT view_name FROM duckdb_views() WHERE NOT internal AND database_name = current_database() "
                 "ORDER BY view_name").fetchall()]
 
-    def relation(self, con, name: str) -> str:
+    def relation(self, con: duckdb.DuckDBPyConnection, name: str) -> str:
         if "wh" not in {r[0] for r in con.execute("SELECT database_name FROM duckdb_databases()").fetchall()}:
             con.execute(f"ATTACH '{_sql_path(Path(self.path))}' AS wh (READ_ONLY)")
         return f'wh."{name}"'
@@ -174,27 +187,29 @@ class _DuckDBSource(_Source):
 class _SqlSource(_Source):
     """PostgreSQL (any SQLAlchemy URL): each relation read into a typed frame."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str) -> None:
         import sqlalchemy as sa
 
-        self.sa = sa
         self.engine = sa.create_engine(url.replace("postgres://", "postgresql://", 1), future=True)
 
     def views(self) -> list[str]:
-        return sorted(self.sa.inspect(self.engine).get_view_names())
+        import sqlalchemy as sa
 
-    def relation(self, con, name: str) -> str:
+        return sorted(sa.inspect(self.engine).get_view_names())
+
+    def relation(self, con: duckdb.DuckDBPyConnection, name: str) -> str:
         frame = self._frame(name)
         alias = f"src_{hashlib.sha1(name.encode()).hexdigest()[:8]}"
         con.register(alias, frame)
         return alias
 
-    def _frame(self, name: str):
+    def _frame(self, name: str) -> pd.DataFrame:
         import pandas as pd
+        import sqlalchemy as sa
 
-        table = self.sa.Table(name, self.sa.MetaData(), autoload_with=self.engine)
+        table = sa.Table(name, sa.MetaData(), autoload_with=self.engine)
         with self.engine.connect() as conn:
-            rows = conn.execute(self.sa.select(table)).all()
+            rows = conn.execute(sa.select(table)).all()
         return pd.DataFrame({col.name: _typed_column(col.type, [r[i] for r in rows])
                              for i, col in enumerate(table.columns)})
 
@@ -202,7 +217,7 @@ class _SqlSource(_Source):
         self.engine.dispose()
 
 
-def _typed_column(sql_type, values: list):
+def _typed_column(sql_type: sa.types.TypeEngine[Any], values: list[Any]) -> ExtensionArray | pd.DatetimeIndex:
     """A nullable pandas column of the SQL column's type (so DuckDB writes BIGINT, DOUBLE,
     BOOLEAN, TIMESTAMPTZ, not strings)."""
     import pandas as pd
@@ -222,7 +237,7 @@ def _typed_column(sql_type, values: list):
 class _source:
     """Context manager: the `_Source` for a warehouse URL."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str) -> None:
         self.url = url
         self.source: _Source | None = None
 

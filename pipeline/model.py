@@ -16,7 +16,7 @@ Severity = Literal["info", "warning", "error"]  # quality_log.severity
 TableSource = Literal["native", "ocr", "text"]  # tables.source: which extractor read the table
 PageKind = Literal["native", "ocr", "empty"]  # how the classify stage reads a page
 DocumentKind = Literal["final_account", "budget", "performance", "other"]  # documents.kind
-DocumentStatus = Literal["ok", "partial", "failed"]  # documents.status
+DocumentStatus = Literal["done", "partial", "failed"]  # documents.status
 # what a worker is busy with, reported as a heartbeat to its supervisor (pipeline.workers)
 Stage = Literal["page", "table", "stitch", "validate", "crops", "outputs"]
 

@@ -53,7 +53,7 @@ def is_null_marker(text: str | None) -> bool:
     return _fold(text or "") in NULL_MARKERS
 
 
-def as_json_number(value: float | None):
+def as_json_number(value: float | None) -> int | float | None:
     """Integers stay integers in JSON (`10` not `10.0`); others round to 6 decimals."""
     if value is None:
         return None

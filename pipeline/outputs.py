@@ -19,14 +19,15 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from pipeline import exit_codes
+from pipeline.files import replace_all, write_synced
 from pipeline.model import DocumentOutputs
 from pipeline.process import DocumentResult
 from pipeline.report import (
@@ -79,8 +80,8 @@ def first_cause(exc: BaseException) -> BaseException:
     """The error a chain started from: a failed write whose ROLLBACK then fails too (DuckDB on a
     full disk) is told by the write's error, not the rollback's."""
     seen = {id(exc)}
-    while (exc.__cause__ or exc.__context__) is not None and id(exc.__cause__ or exc.__context__) not in seen:
-        exc = exc.__cause__ or exc.__context__
+    while (cause := exc.__cause__ or exc.__context__) is not None and id(cause) not in seen:
+        exc = cause
         seen.add(id(exc))
     return exc
 
@@ -98,53 +99,12 @@ def remove_stale_temporaries(folder: Path) -> list[Path]:
     return removed
 
 
-def replace_all(files: dict[Path, Path]) -> None:
-    """Rename each temporary over its target (`{temporary: target}`) as one step as far as a POSIX
-    folder allows: the previous targets are hard-linked aside first, so that a rename failing
-    half-way puts them all back. The temporaries are gone afterwards, whatever happened."""
-    backups: dict[Path, Path] = {}
-    done: list[Path] = []
-    try:
-        for target in files.values():
-            if target.exists():
-                backup = target.with_name(f".{target.name}.prev.tmp")
-                backup.unlink(missing_ok=True)
-                os.link(target, backup)  # a link costs no data blocks, so it works on a full disk
-                backups[target] = backup
-        for tmp, target in files.items():
-            tmp.replace(target)
-            done.append(target)
-    except BaseException:
-        for target in done:  # put the previous run's files back (or remove the new ones it lacked)
-            with contextlib.suppress(OSError):
-                if target in backups:
-                    backups[target].replace(target)
-                else:
-                    target.unlink()
-        raise
-    finally:
-        for path in [*files, *backups.values()]:
-            with contextlib.suppress(OSError):
-                path.unlink(missing_ok=True)
-    for folder in {target.parent for target in files.values()}:
-        _fsync_folder(folder)
-
-
-def _fsync_folder(folder: Path) -> None:
-    """The renames themselves durable (a crash after the run must not bring back old names)."""
-    with contextlib.suppress(OSError):  # not every platform or filesystem opens a folder
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 class _Spool:
     """Texts by input index in a temporary file, until they are copied out in input order."""
 
     def __init__(self, folder: Path):
-        self.file = tempfile.TemporaryFile(dir=folder, prefix=".spool-")
+        # the spool lives as long as the run's outputs (closed by `close`), no `with` spans it
+        self.file = tempfile.TemporaryFile(dir=folder, prefix=".spool-")  # noqa: SIM115
         self.where: dict[int, tuple[int, int]] = {}
 
     def add(self, index: int, text: str) -> None:
@@ -152,7 +112,7 @@ class _Spool:
         self.where[index] = (self.file.tell(), len(data))
         self.file.write(data)
 
-    def copy_in_order(self, target, separator: bytes = b"") -> None:
+    def copy_in_order(self, target: BinaryIO, separator: bytes = b"") -> None:
         for index in sorted(self.where):
             offset, size = self.where[index]
             self.file.seek(offset)
@@ -269,17 +229,12 @@ class RunOutputs:
 
     @staticmethod
     def _write_text(tmp: Path, text: str) -> None:
-        with tmp.open("wb") as fh:
-            fh.write(text.encode("utf-8"))
-            fh.flush()
-            os.fsync(fh.fileno())  # on disk before any rename: a crash must not leave a renamed empty file
+        data = text.encode("utf-8")
+        write_synced(tmp, lambda fh: fh.write(data))
 
     @staticmethod
     def _write(tmp: Path, spool: _Spool) -> None:
-        with tmp.open("wb") as fh:
-            spool.copy_in_order(fh)
-            fh.flush()
-            os.fsync(fh.fileno())  # on disk before any rename: a crash must not leave a renamed empty file
+        write_synced(tmp, spool.copy_in_order)
 
     def _files_failed(self, exc: BaseException) -> OutputError:
         held = (f"the warehouse holds this run's {self.stored} documents stored so far" if getattr(self, "stored", 0)

@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal, get_args
 
 from pipeline import catalog
 from pipeline.extract import (
@@ -26,31 +27,43 @@ from pipeline.extract import (
 )
 from pipeline.extract.identity import document_identity
 from pipeline.key import heading_lines, key_tables
-from pipeline.model import BBox, DocumentOutputs, Finding, PageRegion, RawTable, TableView
+from pipeline.model import BBox, DocumentOutputs, ExtractedDocument, Finding, PageRegion, RawTable, TableView
 from pipeline.realign import realign_table
 from pipeline.realign.performance import realign_performance
 from pipeline.stitch import stitch_continued_tables
+from pipeline.store.schema import RECORD_TABLES, Record, Records
 from pipeline.validate import table_quality, validate_document
 
 log = logging.getLogger("juesuan")
 
-RECORD_TABLES = ("documents", "tables", "fiscal_facts", "perf_projects", "perf_funds", "perf_indicators", "quality_log")
+OcrMode = Literal["auto", "always", "never"]  # OCR for pages without text / every page / none
+Extractor = Literal["native", "camelot"]  # the native-path table extractor
 PDF_SUFFIXES = {".pdf"}
 TEXT_SUFFIXES = {".txt", ".md", ".html", ".htm"}
 
 
 @dataclass
 class Options:
-    """How documents are read, and what one document may cost."""
+    """How documents are read, and what one document may cost. Checks itself when made: a
+    misspelt choice or a limit below 1 is a ValueError naming the field, before any document."""
 
-    ocr: str = "auto"  # auto | always | never
-    extractor: str = "native"  # native | camelot
+    ocr: OcrMode = "auto"
+    extractor: Extractor = "native"
     password: str | None = None
     ocr_engine: str | None = None  # rapidocr (default) | paddleocr | module:factory
     max_pages: int = MAX_PAGES  # pages read of one document
     max_pixels: int = MAX_PIXELS  # an embedded image or OCR rendering larger than this is refused
     page_timeout: float = 120.0  # s a worker may go without progress (one page, or one later stage)
     max_memory_mb: int = 4096  # a worker's resident memory cap
+
+    def __post_init__(self) -> None:
+        for name, kind in (("ocr", OcrMode), ("extractor", Extractor)):
+            if getattr(self, name) not in get_args(kind):
+                raise ValueError(f"Options.{name} must be one of {', '.join(get_args(kind))}, "
+                                 f"not {getattr(self, name)!r}")
+        for name in ("max_pages", "max_pixels", "page_timeout", "max_memory_mb"):
+            if not getattr(self, name) > 0:
+                raise ValueError(f"Options.{name} must be positive, not {getattr(self, name)!r}")
 
 
 @dataclass
@@ -159,7 +172,8 @@ def build_records(document_id: str, tables: list[RawTable], specs: list[catalog.
     return records, findings
 
 
-def extract_tables(path: Path, data: bytes, options: Options, skip_pages: dict[int, str], progress: Progress | None):
+def extract_tables(path: Path, data: bytes, options: Options, skip_pages: dict[int, str],
+                   progress: Progress | None) -> ExtractedDocument:
     from pipeline.extract.text_dump import extract_text_dump, looks_like_html
 
     if path.suffix.lower() in TEXT_SUFFIXES:
@@ -264,8 +278,8 @@ def failed_document(path: Path, message: str, source_uri: str | None = None, sou
     return result
 
 
-def document_records(document_id: str, extracted, doc: dict,
-                     progress: Progress) -> tuple[dict[str, list[dict]], list[Finding], list[RawTable]]:
+def document_records(document_id: str, extracted: ExtractedDocument, doc: Record,
+                     progress: Progress) -> tuple[Records, list[Finding], list[RawTable]]:
     """Stitch, key, realign and validate the extracted tables; fills `doc`'s department, year,
     pages, quality and status."""
     tables = [t for t in extracted.tables if not is_empty_fragment(t)]
@@ -277,6 +291,7 @@ def document_records(document_id: str, extracted, doc: dict,
     progress("validate", None)
     narrative = [text for page in extracted.page_text for _, text in page.lines]
     validation = validate_document(records, narrative)
+    drop_stage_notes(records)
     findings = extracted.findings + findings + keying.findings + validation.findings
     errors_by_table = Counter(f.table_id for f in findings if f.severity == "error")
     for table in records["tables"]:
@@ -293,6 +308,15 @@ def document_records(document_id: str, extracted, doc: dict,
     if any(f.severity == "error" for f in findings):
         doc["status"] = "partial"
     return records, findings, tables
+
+
+def drop_stage_notes(records: Records) -> None:
+    """Keys starting with "_" are notes from realign to validate (a 绩效 form's scores outside its
+    funds and indicators, for the 总分 check), not columns: gone once the records are validated."""
+    for rows in records.values():
+        for row in rows:
+            for key in [k for k in row if k.startswith("_")]:
+                del row[key]
 
 
 def _fail(result: DocumentResult, doc: dict, message: str) -> None:

@@ -6,17 +6,21 @@ watched worker process (`pipeline.workers`); this process only stores and report
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
 from pipeline.interrupts import InterruptGuard
 from pipeline.outputs import OutputError, RunOutputs, one_line
-from pipeline.process import PDF_SUFFIXES, TEXT_SUFFIXES, Options, process_document
-from pipeline.store import default_warehouse_url, open_warehouse
-from pipeline.workers import Job, document_pool, results_of
+from pipeline.process import PDF_SUFFIXES, TEXT_SUFFIXES, DocumentResult, Options, process_document
+from pipeline.store import Warehouse, default_warehouse_url, open_warehouse
+from pipeline.workers import DocumentPool, Job, document_pool
 
 INPUT_SUFFIXES = PDF_SUFFIXES | TEXT_SUFFIXES
+
+OnDocument = Callable[[int, int | None, DocumentResult], None]  # (done, total, result) as each is stored
+Results = Iterable[tuple[int, DocumentResult]]  # (input index, result), in any order
 
 
 class UsageError(Exception):
@@ -45,7 +49,7 @@ class RunSummary:
         return "\n".join(lines + self.problems)
 
 
-def problem_line(result) -> str | None:
+def problem_line(result: DocumentResult) -> str | None:
     """`failed  FILE: error` / `partial  FILE: its first error finding`, or None for a done one."""
     doc = result.document
     if doc["status"] == "done":
@@ -57,10 +61,12 @@ def problem_line(result) -> str | None:
 WAREHOUSE_COUNTS = {"documents": "documents", "tables": "tables", "facts": "fiscal_facts"}
 
 
-def warehouse_totals(warehouse) -> dict[str, int]:
+def warehouse_totals(warehouse: Warehouse) -> dict[str, int]:
     """Rows the warehouse holds now, from every run into it."""
-    return {name: int(warehouse.query(f'SELECT count(*) AS n FROM "{table}"')[0]["n"])
-            for name, table in WAREHOUSE_COUNTS.items()}
+    # one statement: each is a connection to open (a DuckDB file is opened for each operation)
+    counts = ", ".join(f'(SELECT count(*) FROM "{table}") AS "{name}"' for name, table in WAREHOUSE_COUNTS.items())
+    row = warehouse.query(f"SELECT {counts}")[0]
+    return {name: int(row[name]) for name in WAREHOUSE_COUNTS}
 
 
 def collect_inputs(inputs: list[str]) -> list[Path]:
@@ -83,23 +89,68 @@ def collect_inputs(inputs: list[str]) -> list[Path]:
     return unique
 
 
-def process_all(files: list[Path], options: Options, workers: int = 1, dask: str | None = None):
+def process_all(files: list[Path], options: Options, workers: int = 1, dask: str | None = None) -> Results:
     """(index in `files`, result) as each document is done: in `workers` supervised worker
     processes, on the Dask cluster at `dask`, or with `workers=0` in this process (no isolation
     and no time limit: for debugging and profiling)."""
     if workers == 0 and not dask:
         return ((i, process_document(f, options, with_crops=True)) for i, f in enumerate(files))
-    return results_of(document_pool(options, workers, dask), [Job(str(f)) for f in files])
+    return StartedResults(document_pool(options, workers, dask), [Job(str(f)) for f in files])
+
+
+class StartedResults:
+    """`results_of(pool, jobs)`, but the jobs are submitted at once: the workers start (a fresh
+    interpreter importing the pipeline, about a second) while this process still opens the
+    warehouse and imports what it stores with, not after. Iterate for (index, result) pairs as
+    each document is done; the pool is closed when they are all taken, or by `close()` (also
+    before the first result, when the warehouse could not be opened)."""
+
+    def __init__(self, pool: DocumentPool, jobs: list[Job]):
+        self.pool, self.pool_closed = pool, False
+        try:
+            pool.submit(jobs)
+        except BaseException:
+            self._close_pool()
+            raise
+        self.results = self._results(len(jobs))
+
+    def _results(self, left: int) -> Generator[tuple[int, DocumentResult], None, None]:
+        try:
+            while left:
+                for done in self.pool.completed():
+                    left -= 1
+                    yield done
+        finally:
+            self._close_pool()
+
+    def __iter__(self) -> Iterator[tuple[int, DocumentResult]]:
+        return self.results
+
+    def __next__(self) -> tuple[int, DocumentResult]:
+        return next(self.results)
+
+    def close(self) -> None:
+        self.results.close()
+        self._close_pool()  # a generator never started runs no `finally`
+
+    def _close_pool(self) -> None:
+        if not self.pool_closed:
+            self.pool_closed = True
+            self.pool.close()
 
 
 def run_inputs(inputs: list[str], out_dir: str | Path = "out", warehouse_url: str | None = None,
-               options: Options | None = None, workers: int = 1, on_document=None,
+               options: Options | None = None, workers: int = 1, on_document: OnDocument | None = None,
                dask: str | None = None) -> RunSummary:
     """`on_document(done, total, result)`: called as each document is done (progress lines);
     `dask`: a running Dask scheduler's address (`tcp://host:8786`) to process the documents on."""
     options = options or Options()
     files = collect_inputs(inputs)
-    return store_results(process_all(files, options, workers, dask), out_dir, warehouse_url, on_document, len(files))
+    results = process_all(files, options, workers, dask)  # the workers start now
+    try:
+        return store_results(results, out_dir, warehouse_url, on_document, len(files))
+    finally:
+        _stop(results)  # the warehouse failed to open: no worker is left behind
 
 
 class RunInterrupted(Exception):
@@ -112,8 +163,9 @@ class RunInterrupted(Exception):
         self.summary = summary
 
 
-def store_results(results, out_dir: str | Path = "out", warehouse_url: str | None = None,
-                  on_document=None, total: int | None = None, after_store=None) -> RunSummary:
+def store_results(results: Results, out_dir: str | Path = "out", warehouse_url: str | None = None,
+                  on_document: OnDocument | None = None, total: int | None = None,
+                  after_store: Callable[[int], None] | None = None) -> RunSummary:
     """`results`: (input index, DocumentResult) pairs in any order. Documents go into the
     warehouse as they come (in batches); the run's JSONL and report list them in input order.
     `after_store(index)`: called once that document's records are in the warehouse."""
@@ -158,7 +210,7 @@ def store_results(results, out_dir: str | Path = "out", warehouse_url: str | Non
     return summary
 
 
-def _stop(results) -> None:
+def _stop(results: Results) -> None:
     """The workers stop now, not when the generator is collected."""
     stop = getattr(results, "close", None)
     if stop:
@@ -166,7 +218,7 @@ def _stop(results) -> None:
             stop()
 
 
-def open_run_warehouse(url: str):
+def open_run_warehouse(url: str) -> Warehouse:
     """The warehouse; `OutputError` when it cannot be created or opened (a full disk),
     `UsageError` for a URL we do not know, `WarehouseBusy` as the store raises it."""
     from pipeline.store import StoreError
@@ -181,7 +233,7 @@ def open_run_warehouse(url: str):
         raise OutputError(f"could not open the warehouse {url}: {one_line(exc)}; nothing of this run was written") from exc
 
 
-def close_warehouse(warehouse, url: str) -> None:
+def close_warehouse(warehouse: Warehouse, url: str) -> None:
     """A close that fails (DuckDB checkpointing onto a full disk) is told like a failed write."""
     try:
         warehouse.close()

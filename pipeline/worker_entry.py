@@ -5,6 +5,6 @@ from pipeline import leave_out_pymupdf_extras
 
 leave_out_pymupdf_extras()
 
-from pipeline.workers import serve  # noqa: E402
+from pipeline.workers.child import serve  # noqa: E402
 
 serve(int(sys.argv[1]), int(sys.argv[2]))

@@ -748,10 +748,7 @@ def coded_table(m: Model, *, key, title, no, style, unit, codes, value_paths, ca
     breaks = []
     # 合计
     tot_vals = values(m.items if not empty else [])
-    if total_in_name:
-        lead = [C("") for _ in range(nl - 1)] + [C("合计", al="c")]
-    else:
-        lead = [C("合计", cs=nl, al="c")]
+    lead = [C("") for _ in range(nl - 1)] + [C("合计", al="c")] if total_in_name else [C("合计", cs=nl, al="c")]
     rows.append(lead + [
         C("" if empty else money(v, unit, blank_zero), fact=None if empty else fact(col, "合计"))
         for col, v in zip(canon, tot_vals)])
@@ -1273,7 +1270,7 @@ def render(d, tabs, perfs):
                         pg = f.pop("page")
                         truth["fiscal_facts"].append({"table_key": t.key, **f, "value": parse_num(cell.text),
                                                       "unit": t.unit, "page": pg})
-    for t, proj, funds, recs in perfs:
+    for _t, proj, funds, recs in perfs:
         truth["perf_projects"].append(proj)
         truth["perf_funds"].extend(funds)
         truth["perf_indicators"].extend(recs)

@@ -142,7 +142,7 @@ def draw_column_ruled_table(page, top: float, widths: list[float], header: list[
                     _fill_rule(page, (x - w / 2, segs_top, x + w / 2, header_ys[r]))
                 segs_top = header_ys[r + 1]
         _fill_rule(page, (x - w / 2, segs_top, x + w / 2, bottom))
-    for r, c, text, base in lines:
+    for _r, c, text, base in lines:
         put_cell(page, xs[c], xs[c + 1], base, text)
     return bottom
 
@@ -157,7 +157,7 @@ def draw_rules_only_table(page, top: float, widths: list[float], header: list[st
     for c, text in enumerate(header):
         put_cell(page, xs[c], xs[c + 1], top + pitch / 2 + 3.2, text)
     lines, bottom = _rows_layout(body, top + pitch, pitch, leading, "middle")
-    for r, c, text, base in lines:
+    for _r, c, text, base in lines:
         put_cell(page, xs[c], xs[c + 1], base, text)
     if rules:
         shape = page.new_shape()
@@ -194,6 +194,6 @@ def draw_full_table(page, top: float, widths: list[float], rows: list[list[str]]
         shape.draw_line((x, top), (x, bottom))
     shape.finish(width=0.75, color=(0, 0, 0))
     shape.commit()
-    for r, c, text, base in lines:
+    for _r, c, text, base in lines:
         put_cell(page, xs[c], xs[c + 1], base, text)
     return bottom

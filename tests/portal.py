@@ -10,6 +10,7 @@ a daemon and `stop()` shuts it down."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import socket
 import struct
@@ -196,10 +197,8 @@ def _send(h, code, body, content_type, extra=None, content_length=True):
         h.send_header("Content-Length", str(len(body)))
     h.end_headers()
     if body and code != 304:
-        try:
+        with contextlib.suppress(OSError):
             h.wfile.write(body)
-        except OSError:
-            pass
 
 
 def fake_disclosure_site(portal: Portal) -> dict:

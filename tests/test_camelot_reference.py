@@ -23,8 +23,9 @@ def pdf_data() -> bytes:
 
 def test_camelot_numbers_equal_native_cells(pdf_data):
     import pymupdf
+    from cell_compare import compare_numbers, same_text
 
-    from pipeline.extract.camelot_backend import compare_numbers, extract_page_camelot, same_text
+    from pipeline.extract.camelot_backend import extract_page_camelot
     from pipeline.extract.native import extract_page
 
     doc = pymupdf.open(stream=pdf_data, filetype="pdf")

@@ -32,9 +32,9 @@ def prefect_harness():
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
     from prefect.testing.utilities import prefect_test_harness
 
-    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-        with prefect_test_harness(server_startup_timeout=120):
-            yield
+    with (temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}),
+          prefect_test_harness(server_startup_timeout=120)):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -11,9 +11,9 @@ def prefect_harness():
     from prefect.testing.utilities import prefect_test_harness
 
     # without this each flow waits about a second at its end to stop a heartbeat thread
-    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-        with prefect_test_harness(server_startup_timeout=120):
-            yield
+    with (temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}),
+          prefect_test_harness(server_startup_timeout=120)):
+        yield
 
 
 def test_run_flow_processes_and_stores(prefect_harness, tmp_path):

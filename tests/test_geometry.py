@@ -3,8 +3,8 @@ import pymupdf
 import pytest
 from pdfgen import draw_table
 
-from pipeline.extract.geometry import Segment, build_grid, join_collinear, split_orientation
 from pipeline.extract.native import extract_page
+from pipeline.geometry import Segment, build_grid, join_collinear, split_orientation
 from pipeline.numbers import as_json_number, parse_number
 
 

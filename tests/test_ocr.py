@@ -307,14 +307,15 @@ def test_scanned_sample_facts_match_the_ground_truth(scanned_sample):
 
 def test_low_confidence_cells_are_read_again_at_higher_resolution(monkeypatch):
     """With every cell made suspect, the re-read at `REREAD_DPI` reproduces the page."""
-    import pipeline.ocr as ocr
+    from pipeline.ocr import cell_text
+    from pipeline.ocr import page as ocr_page
 
     page = pymupdf.open(SCAN)[11]  # 三公 table
     before, _ = extract_page_ocr(page, 12)
-    monkeypatch.setattr(ocr, "LOW_LINE_SCORE", 1.01)  # every non-empty cell is suspect
+    monkeypatch.setattr(cell_text, "LOW_LINE_SCORE", 1.01)  # every non-empty cell is suspect
     calls = []
-    real = ocr.reread_cells
-    monkeypatch.setattr(ocr, "reread_cells", lambda *a, **k: calls.append(len(a[3])) or real(*a, **k))
+    real = ocr_page.reread_cells
+    monkeypatch.setattr(ocr_page, "reread_cells", lambda *a, **k: calls.append(len(a[3])) or real(*a, **k))
     after, _ = extract_page_ocr(page, 12)
     assert calls and calls[0] >= 20
     assert [t.grid() for t in after] == [t.grid() for t in before]

@@ -290,7 +290,7 @@ def body_start(table) -> int | None:
 def without_body_rules(page: pymupdf.Page, table) -> pymupdf.Page:
     """The page as a one-page PDF with every horizontal rule between the table's first figure
     row and its bottom removed (rows drawn, then left to baselines)."""
-    from pipeline.extract.geometry import split_orientation
+    from pipeline.geometry import split_orientation
 
     doc = pymupdf.open()
     doc.insert_pdf(page.parent, from_page=page.number, to_page=page.number)

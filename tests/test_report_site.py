@@ -17,9 +17,9 @@ import pytest
 from conftest import SAMPLES
 from pdfgen import draw_table, income_table_pdf, write_lines
 
-from pipeline.outputs import OutputError, replace_all
+from pipeline.files import replace_all
+from pipeline.outputs import OutputError
 from pipeline.process import Options
-from pipeline.report import write_report
 from pipeline.report.rows import finding_rows
 from pipeline.run import run_inputs
 
@@ -220,19 +220,21 @@ def test_performance_cards_count_their_records(site):
         assert "0 facts" not in card["text"]
 
 
-def test_write_report_writes_the_site_of_records(site, tmp_path):
-    """A crawl writes its report from the records it holds (no crops): the same index and pages."""
-    records = {name: jsonl(site / f"{name}.jsonl") for name in
-               ("documents", "tables", "fiscal_facts", "perf_projects", "perf_funds", "perf_indicators", "quality_log")}
-    (tmp_path / "report").mkdir()
-    stale = tmp_path / "report" / "0123456789abcdef.html"
+def test_pages_of_an_earlier_site_are_removed(tmp_path):
+    """A page the new run does not link goes once its files are in place; other files stay."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    marked_copy(NATIVE[1], inputs / "b.pdf", "b")
+    out = tmp_path / "out"
+    (out / "report").mkdir(parents=True)
+    stale = out / "report" / "0123456789abcdef.html"
     stale.write_text("a page of an earlier site", encoding="utf-8")
-    write_report(tmp_path / "report.html", records)
-    pages = site_pages(tmp_path)
-    assert len(pages) == len(records["documents"]) + 1 and not stale.exists()
-    assert broken_links(pages) == []
-    cards = sum(len(p.cards) for p in pages.values())
-    assert cards == len(records["tables"])
+    notes = out / "report" / "notes.txt"  # not a name the site writes
+    notes.write_text("kept", encoding="utf-8")
+    run_inputs([str(inputs)], out, options=Options(ocr="never"), workers=0)
+    pages = site_pages(out)
+    assert not stale.exists() and notes.exists()
+    assert len(pages) == 2 and broken_links(pages) == []
 
 
 def snapshot(out: Path) -> dict[str, bytes]:

@@ -147,11 +147,10 @@ def test_orphaned_worker_exits(tmp_path):
     """A supervisor killed mid-run leaves no worker behind: the worker sees its socket close."""
     import psutil
 
-    code = ("import sys; sys.path.insert(0, %r)\n"
+    code = ("import sys; sys.path.insert(0, {!r})\n"
             "from pipeline.run import run_inputs\n"
             "from pipeline.process import Options\n"
-            "run_inputs([%r], %r, options=Options(ocr_engine='faulty_engines:HangingEngine'))\n"
-            % (str(TESTS), str(SAMPLES / "scanned"), str(tmp_path / "out")))
+            "run_inputs([{!r}], {!r}, options=Options(ocr_engine='faulty_engines:HangingEngine'))\n".format(str(TESTS), str(SAMPLES / "scanned"), str(tmp_path / "out")))
     parent = subprocess.Popen([sys.executable, "-c", code])
     deadline = time.monotonic() + 60
     workers = []
@@ -172,8 +171,8 @@ def test_worn_workers_are_replaced_between_documents(tmp_path, monkeypatch):
     import logging
     import re
 
-    from pipeline import workers
     from pipeline.run import run_inputs
+    from pipeline.workers import pool as workers
 
     monkeypatch.setattr(workers, "RECYCLE_AFTER", 1)
     handler = logging.FileHandler(tmp_path / "run.log")

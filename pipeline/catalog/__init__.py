@@ -203,7 +203,7 @@ def disclosure_kind(table_keys: list[str], heading: str | None) -> str:
     """`final_account` | `budget` | `performance` | `other` (SPEC v2 documents.kind): the family
     most of the document's recognised fiscal tables belong to; a document of performance forms
     only is `performance`; without recognised tables, what its heading says; else `other`."""
-    families = [BY_KEY[k].family for k in table_keys if BY_KEY[k].kind == "fiscal" and BY_KEY[k].family]
+    families: list[str] = [BY_KEY[k].family for k in table_keys if BY_KEY[k].kind == "fiscal" and BY_KEY[k].family]
     if families:
         return max(("final_account", "budget"), key=families.count)
     if any(BY_KEY[k].kind == "performance" for k in table_keys):

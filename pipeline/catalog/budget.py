@@ -71,13 +71,14 @@ _SPENDING_IDENTITIES = (
     Identity("基本支出", "基本支出", ("人员经费", "公用经费")),
 )
 _SPENDING_LAYOUTS = (("合计", "基本支出", "人员经费", "公用经费", "项目支出"), ("合计", "基本支出", "项目支出"))
-_TWO_SIDES = dict(sections=("收入", "支出"),
-                  section_words=(("收入", r"^(本年|财政拨款)?收入$"), ("支出", r"^(本年|财政拨款)?支出$")))
+_SIDES = ("收入", "支出")  # two-sided summaries: 收入 | 支出
+_SIDE_WORDS = (("收入", r"^(本年|财政拨款)?收入$"), ("支出", r"^(本年|财政拨款)?支出$"))
 _AMOUNT_COLUMN = ("预算数", r"(预算数|金额|\d{4}年(预算数?)?|本年预算)(/(合计|小计))?$")
 
 
 def _coded(key: str, titles: tuple[str, ...], name: str, not_titles: tuple[str, ...] = (),
-           columns=_SPENDING, identities=_SPENDING_IDENTITIES, layouts=_SPENDING_LAYOUTS,
+           columns: tuple[tuple[str, str], ...] = _SPENDING, identities: tuple[Identity, ...] = _SPENDING_IDENTITIES,
+           layouts: tuple[tuple[str, ...], ...] = _SPENDING_LAYOUTS,
            refine: tuple[tuple[str, str], ...] = ()) -> TableSpec:
     """A table of classification-coded rows (function or economic subjects) by spending columns."""
     return TableSpec(key, titles, name=name, family="budget", coded=True, columns=columns,
@@ -92,7 +93,7 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec(
         "budget_income_expenditure_summary",
         (r"(?<!拨款)(?<!基金)收支(预算)?(总|汇总|总体情况)表", r"(?<!拨款)收入支出(预算)?(总|汇总)表"),
-        name="收支预算总表", family="budget", **_TWO_SIDES,
+        name="收支预算总表", family="budget", sections=_SIDES, section_words=_SIDE_WORDS,
         columns=(*_SPENDING[:4], _AMOUNT_COLUMN),
         identities=(Identity("基本支出", "基本支出", ("人员经费", "公用经费")),
                     Identity("预算数", "预算数", ("基本支出", "项目支出"))),
@@ -100,7 +101,7 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec(
         "budget_fiscal_appropriation_summary",
         (r"财政拨款收支(预算)?(总|汇总|总体情况)?表", r"财政拨款收入支出(预算)?(总|汇总)表"),
-        name="财政拨款收支预算总表", family="budget", **_TWO_SIDES,
+        name="财政拨款收支预算总表", family="budget", sections=_SIDES, section_words=_SIDE_WORDS,
         columns=(*_FUNDS, _AMOUNT_COLUMN, ("合计", r"(合计|小计|总计)$")),
         identities=(Identity("支出合计", "合计", _FUND_PARTS),),
     ),

@@ -4,6 +4,13 @@ modules (final_account, budget, performance) and the lookups in `pipeline.catalo
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
+
+TableKind = Literal["fiscal", "performance", "other"]
+DisclosureFamily = Literal["final_account", "budget"]
+Family = Literal["final_account", "budget", ""]  # "": printed in either (performance forms)
+Form = Literal["self_evaluation", "targets", ""]
+CrossMode = Literal["value", "by_label", "sum"]
 
 
 @dataclass(frozen=True)
@@ -25,8 +32,8 @@ class TableSpec:
     key: str
     titles: tuple[str, ...]  # regexes searched in the compacted title
     name: str = ""  # the title as the standard template prints it
-    kind: str = "fiscal"  # fiscal | performance | other
-    family: str = ""  # final_account | budget | "" (printed in either: performance forms)
+    kind: TableKind = "fiscal"
+    family: Family = ""  # "" (printed in either: performance forms)
     sections: tuple[str, ...] = ()  # section names that appear as header cells
     section_words: tuple[tuple[str, str], ...] = ()  # (section, regex on a compact header cell) beyond the names
     default_section: str = ""
@@ -40,7 +47,7 @@ class TableSpec:
     coded: bool = False  # rows carry classification codes: 类 = Σ款 = Σ项, 合计 = Σ 类
     # header words (regexes) that tell this table from another whose title reads alike
     vocabulary: tuple[str, ...] = ()
-    form: str = ""  # performance tables: self_evaluation | targets
+    form: Form = ""  # performance tables only
     not_titles: tuple[str, ...] = ()  # regexes: a title holding one of them is not this table's
     # (regex on the header text, key): a header saying so makes the table that variant (a
     # title printed alike over the function and the economic classification)
@@ -71,7 +78,7 @@ class CrossCheck:
     name: str
     left: Pick
     right: Pick
-    mode: str = "value"
+    mode: CrossMode = "value"
     fallback: Pick | None = None
 
 
@@ -93,7 +100,7 @@ class DisclosureKind:
     `min_tables` of them is taken for this kind), the checks across them, and the amounts its
     text states (`topics`: an empty table whose topic the text gives an amount for)."""
 
-    kind: str
+    kind: DisclosureFamily
     tables: tuple[str, ...]
     min_tables: int
     cross_checks: tuple[CrossCheck, ...] = ()

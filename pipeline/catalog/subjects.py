@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -230,7 +231,7 @@ def ocr_tolerance(name: str, pinned: bool) -> int:
     return max(allowed, 1) if pinned and len(name) >= 3 else allowed
 
 
-def _nearest(label: str, candidates, pinned: bool = False) -> str | None:
+def _nearest(label: str, candidates: Iterable[str], pinned: bool = False) -> str | None:
     """The one candidate within the OCR tolerance of `label`; None when none is, or when two
     different names are equally near."""
     read = _folded(label)

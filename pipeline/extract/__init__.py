@@ -14,12 +14,13 @@ import pymupdf
 from pipeline.classify import classify_page
 from pipeline.extract.context import attach_context
 from pipeline.extract.native import TEXT_FLAGS, extract_page
-from pipeline.model import ExtractedDocument, Finding, PageText
+from pipeline.model import ExtractedDocument, Finding, PageText, RawTable, Stage
+from pipeline.ocr import DPI as OCR_DPI
+from pipeline.ocr import EngineUnavailable, OcrEngine, extract_page_ocr, get_engine
 
 TAIL = 4096  # bytes at the end of a PDF that must hold its %%EOF marker
 MAX_PAGES = 2000  # pages read of one document; the rest are reported, not read
 MAX_PIXELS = 100_000_000  # an embedded image, or an OCR rendering, beyond this is not decoded (memory)
-OCR_DPI = 200  # the OCR path renders at this (pipeline.ocr.DPI); the pixel cap checks it
 
 
 @dataclass
@@ -32,7 +33,7 @@ class PageLimits:
     skip: dict[int, str] = field(default_factory=dict)
 
 
-Progress = Callable[[str, object], None]  # (stage, detail): a heartbeat for the supervisor
+Progress = Callable[[Stage, int | None], None]  # (stage, detail): a heartbeat for the supervisor
 
 
 class DocumentError(Exception):
@@ -83,11 +84,9 @@ def oversized_rendering(page: pymupdf.Page, max_pixels: int = MAX_PIXELS) -> str
     return None
 
 
-def ocr_engine_named(name: str | None):
+def ocr_engine_named(name: str | None) -> OcrEngine:
     """The OCR engine, loaded only for documents that need it; one that cannot be built fails
     the document with its reason (a missing extra, a wrong `module:factory`)."""
-    from pipeline.ocr import EngineUnavailable, get_engine
-
     try:
         return get_engine(name)
     except EngineUnavailable as exc:
@@ -95,7 +94,7 @@ def ocr_engine_named(name: str | None):
 
 
 def read_page(page: pymupdf.Page, page_no: int, data: bytes, ocr: str, extractor: str, max_pixels: int,
-              ocr_engine: str | None) -> tuple[list, PageText | None, list[Finding]]:
+              ocr_engine: str | None) -> tuple[list[RawTable], PageText | None, list[Finding]]:
     """One page's raw tables, free text and findings: native, camelot, OCR, or refused."""
     oversized = oversized_image(page, max_pixels)
     if oversized:
@@ -116,8 +115,6 @@ def read_page(page: pymupdf.Page, page_no: int, data: bytes, ocr: str, extractor
     oversized = oversized_rendering(page, max_pixels)
     if oversized:
         return [], None, [Finding("error", "page_unreadable", f"page {page_no}: {oversized}", page_no)]
-    from pipeline.ocr import extract_page_ocr
-
     page_tables, page_text = extract_page_ocr(page, page_no, engine=ocr_engine_named(ocr_engine))
     why = "--ocr always" if ocr == "always" and decision.kind != "ocr" else decision.reason
     if page_tables or page_text.lines:

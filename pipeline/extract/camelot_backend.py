@@ -31,31 +31,39 @@ camelot is imported lazily: nothing on the native path imports it.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
-import re
 import tempfile
 import warnings
+from typing import TYPE_CHECKING, TypedDict
 
 import pymupdf
 
-from pipeline.extract.geometry import merge_cells
 from pipeline.extract.native import page_chars, text_lines
+from pipeline.geometry import MergedCell, merge_cells
 from pipeline.model import Cell, PageText, RawTable
+
+if TYPE_CHECKING:  # camelot is untyped (and imported lazily): these are its classes, by name
+    from camelot.core import Cell as CamelotCell
+    from camelot.core import Table as CamelotTable
 
 ENGINE = "combined"  # see the module docstring
 
 # One temp file per document: extract_pdf calls us once per page with the same `data` object.
 # The cache holds a reference to that object (so its id cannot be reused) and its file path.
-_cache: dict[str, object] = {"data": None, "path": None}
+class _Cached(TypedDict):
+    data: bytes | None
+    path: str | None
+
+
+_cache: _Cached = {"data": None, "path": None}
 
 
 def _remove_cached_file() -> None:
-    path = _cache.get("path")
+    path = _cache["path"]
     if path:
-        try:
-            os.unlink(path)  # type: ignore[arg-type]
-        except OSError:
-            pass
+        with contextlib.suppress(OSError):
+            os.unlink(path)
     _cache["data"] = _cache["path"] = None
 
 
@@ -64,14 +72,15 @@ atexit.register(_remove_cached_file)
 
 def _pdf_path(data: bytes, page: pymupdf.Page) -> str:
     """A file holding this document, written once per document (camelot wants a path)."""
-    if _cache["data"] is data and _cache["path"] and os.path.exists(_cache["path"]):  # type: ignore[arg-type]
-        return _cache["path"]  # type: ignore[return-value]
+    cached = _cache["path"]
+    if _cache["data"] is data and cached and os.path.exists(cached):
+        return cached
     _remove_cached_file()
     doc = page.parent
     payload = data
     if doc is not None and doc.xref_get_key(-1, "Encrypt")[0] != "null":
         # opened with a password by open_pdf: hand camelot the decrypted document
-        payload = doc.tobytes(encryption=pymupdf.PDF_ENCRYPT_NONE)
+        payload = doc.tobytes(encryption=pymupdf.mupdf.PDF_ENCRYPT_NONE)
     fd, path = tempfile.mkstemp(prefix="juesuan-camelot-", suffix=".pdf")
     with os.fdopen(fd, "wb") as fh:
         fh.write(payload)
@@ -133,7 +142,7 @@ def _rect(mat: pymupdf.Matrix, x0: float, y0: float, x1: float, y1: float) -> tu
     return (r.x0, r.y0, r.x1, r.y1)
 
 
-def _merge_groups(cells) -> list[tuple[int, int, int, int, list[tuple[int, int]]]]:
+def _merge_groups(cells: list[list[CamelotCell]]) -> list[MergedCell]:
     """camelot cells → (row, col, row_span, col_span, members) for each merged group.
 
     A cell without a right edge joins its right neighbour (camelot's hspan), one without a
@@ -151,7 +160,7 @@ def _clean(text: str) -> str:
     return "\n".join(line.strip() for line in text.strip().split("\n") if line.strip())
 
 
-def convert_table(table, page: pymupdf.Page, page_no: int) -> RawTable:
+def convert_table(table: CamelotTable, page: pymupdf.Page, page_no: int) -> RawTable:
     """One camelot Table → our RawTable (source "native": it is read from the text layer)."""
     mat = camelot_to_page_matrix(page, getattr(table, "rotation", "") or "")
     cells = []
@@ -184,7 +193,7 @@ def convert_table(table, page: pymupdf.Page, page_no: int) -> RawTable:
     )
 
 
-def read_camelot_tables(path: str, page_no: int, engine: str | None = None):
+def read_camelot_tables(path: str, page_no: int, engine: str | None = None) -> list[CamelotTable]:
     import camelot  # lazy: only the camelot path pays for it
 
     engine = engine or ENGINE
@@ -199,52 +208,17 @@ def extract_page_camelot(data: bytes, page: pymupdf.Page, page_no: int) -> tuple
     path = _pdf_path(data, page)
     tables = [convert_table(t, page, page_no) for t in read_camelot_tables(path, page_no)]
     tables = [t for t in tables if t.n_rows and t.n_cols]
-    tables.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
+    tables.sort(key=_top_left)
+    boxes = [t.bbox for t in tables if t.bbox is not None]  # every table converted has its bbox
     free = []
     for ch in page_chars(page):
         cx = (ch[0] + ch[1]) / 2
-        if not any(x0 <= cx <= x1 and y0 <= ch[3] <= y1 for x0, y0, x1, y1 in (t.bbox for t in tables)):
+        if not any(x0 <= cx <= x1 and y0 <= ch[3] <= y1 for x0, y0, x1, y1 in boxes):
             free.append(ch)
     return tables, PageText(page_no, text_lines(free))
 
 
-NUMBER = re.compile(r"^[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?%?$")
-
-
-def is_number(text: str) -> bool:
-    return bool(NUMBER.match("".join(text.split())))
-
-
-def _overlap(a, b) -> float:
-    w = min(a[2], b[2]) - max(a[0], b[0])
-    h = min(a[3], b[3]) - max(a[1], b[1])
-    return w * h if w > 0 and h > 0 else 0.0
-
-
-def compare_numbers(reference: list[RawTable], ours: list[RawTable]) -> list[tuple[int, str, str | None, tuple, int]]:
-    """For every number cell of `reference` (camelot), our text at the same place.
-
-    Tables are matched by bbox overlap on the same page, cells by the reference cell's centre
-    inside our cell's bbox (the smallest such cell). Returns (page, reference text, our text or
-    None, reference cell bbox, how many of our cells contain the centre: more than 1 means our
-    table has overlapping cells) per number; texts compare with `same_text`."""
-    out = []
-    for ref in reference:
-        same_page = [t for t in ours if t.page == ref.page and t.bbox and ref.bbox]
-        best = max(same_page, key=lambda t: _overlap(t.bbox, ref.bbox), default=None)
-        if best is not None and _overlap(best.bbox, ref.bbox) <= 0:
-            best = None
-        for cell in ref.cells:
-            if not is_number(cell.text):
-                continue
-            hits = []
-            if best is not None and cell.bbox:
-                cx, cy = (cell.bbox[0] + cell.bbox[2]) / 2, (cell.bbox[1] + cell.bbox[3]) / 2
-                hits = [m for m in best.cells if m.bbox and m.bbox[0] <= cx <= m.bbox[2] and m.bbox[1] <= cy <= m.bbox[3]]
-            found = min(hits, key=lambda m: (m.bbox[2] - m.bbox[0]) * (m.bbox[3] - m.bbox[1])) if hits else None
-            out.append((ref.page, cell.text, found.text if found else None, cell.bbox, len(hits)))
-    return out
-
-
-def same_text(a: str | None, b: str | None) -> bool:
-    return a is not None and b is not None and "".join(a.split()) == "".join(b.split())
+def _top_left(table: RawTable) -> tuple[float, float]:
+    """Reading order of a page's tables (a converted table always has its bbox)."""
+    assert table.bbox is not None
+    return table.bbox[1], table.bbox[0]

@@ -5,7 +5,7 @@ on line boxes of their own and returns `'294005\\n, .'` for `2,940.05`. Instead 
 of `rawdict` is placed into the cell that holds its baseline point, and cell text is assembled
 line by line (grouped by baseline, ordered by x).
 
-Grids come from the rulings (`pipeline.extract.geometry`) and, where rulings are missing, from
+Grids come from the rulings (`pipeline.geometry`, shared with the OCR path) and, where rulings are missing, from
 the text itself (`pipeline.extract.text_rows`): rows from baselines in a band without row rules,
 columns from text alignment under horizontal rules only or with no rules at all.
 """
@@ -16,27 +16,36 @@ import bisect
 import pymupdf
 
 from pipeline.extract import text_rows, text_tables
-from pipeline.extract.geometry import (
+from pipeline.extract.text_rows import Char
+from pipeline.geometry import (
     SNAP,
     Grid,
+    Line,
+    Region,
+    Segment,
     build_grid,
+    grid_table,
     group_regions,
     join_collinear,
     raw_segments,
     split_orientation,
+    table_grids,
 )
-from pipeline.model import Cell, PageText, RawTable
+from pipeline.model import PageText, RawTable
 
-MIN_TABLE_AREA = 400.0  # pt²: smaller ruled boxes are decorations
+Visible = tuple[list[Line], list[Line]]  # the line items and rectangles a reader sees
+Seen = tuple[list[Segment], list[Segment]]  # visible rulings, horizontal and vertical
 
 
-def page_segments(page: pymupdf.Page):
+def page_segments(page: pymupdf.Page) -> tuple[list[Line], list[Line], Visible | None]:
     """Ruling lines and rectangles of a page in its displayed (derotated) coordinates, and
     the visible ones alone `(lines, rects)` where some path only fills white (a cell or page
     background: nothing a reader sees), else None."""
     mat = page.rotation_matrix if page.rotation else None
-    lines, rects = [], []
-    ghost_lines, ghost_rects = set(), set()
+    lines: list[Line] = []
+    rects: list[Line] = []
+    ghost_lines: set[int] = set()
+    ghost_rects: set[int] = set()
     for path in page.get_drawings():
         fill = path.get("fill")  # a path that only fills white draws nothing on white paper
         ghost = fill is not None and path["type"] == "f" and min(fill) >= 0.95
@@ -70,17 +79,17 @@ def page_segments(page: pymupdf.Page):
 TEXT_FLAGS = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
 
 
-def page_chars(page: pymupdf.Page, textpage: pymupdf.TextPage | None = None):
+def page_chars(page: pymupdf.Page, textpage: pymupdf.TextPage | None = None) -> list[Char]:
     """(x0, x1, baseline_y, ref_y, size, char) for every character, derotated.
 
     `ref_y` sits a third of the font size above the baseline: inside the line box whatever the
     glyph's ink, so a 、 or , lands in the same cell and line as the digits around it. Text
     drawn again on itself is kept once (`drop_overprints`)."""
     mat = page.rotation_matrix if page.rotation else None
-    out = []
+    out: list[Char] = []
     append = out.append
-    seen = set()
-    starts = []  # index in `out` where each span's characters begin
+    seen: set[tuple[str, int, int]] = set()
+    starts: list[int] = []  # index in `out` where each span's characters begin
     overprinted = False
     raw = page.get_text("rawdict", flags=TEXT_FLAGS, textpage=textpage)
     for block in raw["blocks"]:
@@ -118,14 +127,14 @@ def page_chars(page: pymupdf.Page, textpage: pymupdf.TextPage | None = None):
     return drop_overprints(out, starts) if overprinted else out
 
 
-def drop_overprints(chars, starts: list[int]):
+def drop_overprints(chars: list[Char], starts: list[int]) -> list[Char]:
     """Characters drawn again on themselves ("fake bold": the same glyph at sub-point offsets,
     a title printed six times) kept once: a glyph within min(1 pt, 0.15 × size) of the same
     glyph already kept is dropped. In real text the nearest other copy of a glyph is a glyph
     advance away (≥ 0.5 × size for a digit); only a span that sets zero-width glyphs all on
     one point (a `2026` seen on a cover) repeats one in place, and keeps it."""
-    kept = []
-    buckets: dict[tuple, list] = {}
+    kept: list[Char] = []
+    buckets: dict[tuple[str, int, int], list[tuple[float, float, int]]] = {}
     span = -1
     next_start = 0
     for i, ch in enumerate(chars):
@@ -143,13 +152,13 @@ def drop_overprints(chars, starts: list[int]):
     return kept
 
 
-def assemble_text(chars) -> str:
+def assemble_text(chars: list[Char]) -> str:
     """Characters → text: lines by baseline (top to bottom), characters by x; a space where
     the gap between two characters is wider than half the font size."""
     if not chars:
         return ""
     chars = sorted(chars, key=lambda ch: ch[2])
-    lines: list[list] = []
+    lines: list[list[Char]] = []
     for ch in chars:
         if lines and abs(ch[2] - lines[-1][0][2]) <= max(ch[4], lines[-1][0][4]) * 0.45:
             lines[-1].append(ch)
@@ -167,12 +176,12 @@ def assemble_text(chars) -> str:
     return "\n".join(texts)
 
 
-def text_lines(chars) -> list[tuple[float, str]]:
+def text_lines(chars: list[Char]) -> list[tuple[float, str]]:
     """Free text (outside tables) as (top y, text) lines, top to bottom."""
     if not chars:
         return []
     chars = sorted(chars, key=lambda ch: (ch[2], ch[0]))
-    groups: list[list] = []
+    groups: list[list[Char]] = []
     for ch in chars:
         if groups and abs(ch[2] - groups[-1][0][2]) <= ch[4] * 0.45:
             groups[-1].append(ch)
@@ -189,11 +198,11 @@ def _locate(grid: Grid, x: float, y: float) -> int | None:
     return None
 
 
-def _place(grids: list[Grid], chars) -> tuple[list[list[list]], list]:
+def _place(grids: list[Grid], chars: list[Char]) -> tuple[list[list[list[Char]]], list[Char]]:
     """Each character into the cell of the first grid holding its centre and reference point;
     the rest is free text."""
-    per_cell: list[list[list]] = [[[] for _ in g.cells] for g in grids]
-    free = []
+    per_cell: list[list[list[Char]]] = [[[] for _ in g.cells] for g in grids]
+    free: list[Char] = []
     boxes = [g.bbox for g in grids]
     for ch in chars:
         cx = (ch[0] + ch[1]) / 2
@@ -208,39 +217,30 @@ def _place(grids: list[Grid], chars) -> tuple[list[list[list]], list]:
     return per_cell, free
 
 
-def _ruled_grids(lines, rects, visible) -> tuple[list[Grid], list, tuple | None]:
+def _ruled_grids(lines: list[Line], rects: list[Line],
+                 visible: Visible | None) -> tuple[list[Grid], list[Segment], Seen | None]:
     """Grids of the ruled regions, the visible horizontal rules that belong to none, and the
     visible rulings (horizontal, vertical) where white fills exist, else None.
 
     A region drawn only by white fills is not a table: a notice set its prose lines each on a
     white box, and the boxes' edges made a grid of one cell per line. White fills still count
     where a visible ruling is in the region (an Excel export's white page background joins
-    the table's frame), so that fully ruled grids stay as they are."""
+    the table's frame), so that fully ruled grids stay as they are. One column is a text box,
+    not a table (a framed contents list, a chart's legend): its text stays free text for
+    titles and narrative."""
     hs, vs = split_orientation(lines, rects)
-    ghosts = visible is not None
     # the visible strokes, unjoined: only ever asked whether one lies on a given ruling
-    seen_h, seen_v = raw_segments(*visible) if ghosts else (hs, vs)
-    grids = []
-    in_region: set[int] = set()
-    for region_h, region_v in group_regions(hs, vs):
-        if ghosts and not _has_visible(region_h, region_v, seen_h, seen_v):
-            continue
-        in_region.update(id(h) for h in region_h)
-        grid = build_grid(region_h, region_v)
-        if grid is None:
-            continue
-        x0, y0, x1, y1 = grid.bbox
-        # one column is a text box, not a table (a framed contents list, a chart's legend);
-        # its text stays free text for titles and narrative
-        if (x1 - x0) * (y1 - y0) >= MIN_TABLE_AREA and len(grid.cells) >= 2 and len(grid.xs) >= 3:
-            grids.append(grid)
+    seen_h, seen_v = raw_segments(*visible) if visible is not None else (hs, vs)
+    regions: list[Region] = [(region_h, region_v) for region_h, region_v in group_regions(hs, vs)
+                             if visible is None or _has_visible(region_h, region_v, seen_h, seen_v)]
+    in_region = {id(h) for region_h, _ in regions for h in region_h}
     free_hs = [h for h in hs if id(h) not in in_region]
-    if ghosts:
+    if visible is not None:
         free_hs = [h for h in free_hs if _on_visible(h, seen_h)]
-    return grids, free_hs, (seen_h, seen_v) if ghosts else None
+    return table_grids(regions, min_cols=2), free_hs, (seen_h, seen_v) if visible is not None else None
 
 
-def _visible_grid(grid: Grid, seen) -> Grid | None:
+def _visible_grid(grid: Grid, seen: Seen) -> Grid | None:
     """The grid of a region from its visible rulings alone: where a white cell background adds
     edges in one column only, the rows it seems to separate are not ruled."""
     x0, y0, x1, y1 = grid.bbox
@@ -260,11 +260,12 @@ def _ghost_rows(grid: Grid, seen_ys: list[float]) -> bool:
     return False
 
 
-def _on_visible(seg, seen) -> bool:
+def _on_visible(seg: Segment, seen: list[Segment]) -> bool:
     return any(abs(s.pos - seg.pos) <= SNAP and s.lo < seg.hi and s.hi > seg.lo for s in seen)
 
 
-def _has_visible(region_h, region_v, seen_h, seen_v) -> bool:
+def _has_visible(region_h: list[Segment], region_v: list[Segment], seen_h: list[Segment],
+                 seen_v: list[Segment]) -> bool:
     """Whether a visible ruling lies on one of the region's rulings."""
     return any(_on_visible(r, seen_h) for r in region_h) or any(_on_visible(r, seen_v) for r in region_v)
 
@@ -281,7 +282,8 @@ def _stream_hint(lines: list[tuple[float, str]]) -> bool:
     return False
 
 
-def _split_grid(grids: list[Grid], per_cell: list, texts: list, gi: int, alt: Grid | None) -> list:
+def _split_grid(grids: list[Grid], per_cell: list[list[list[Char]]], texts: list[list[str]], gi: int,
+                alt: Grid | None) -> list[Char]:
     """Rows from baselines in grid `gi`'s unruled bands (in place), tried first on `alt`, its
     grid from visible rulings alone. Returns the characters the new grid leaves outside (a
     visible frame can be smaller than a white page background): they are free text."""
@@ -303,7 +305,8 @@ def _split_grid(grids: list[Grid], per_cell: list, texts: list, gi: int, alt: Gr
     return []
 
 
-def _add_text_grids(found: list[Grid], free, free_lines, grids: list[Grid], texts: list[list[str]]):
+def _add_text_grids(found: list[Grid], free: list[Char], free_lines: list[tuple[float, str]], grids: list[Grid],
+                    texts: list[list[str]]) -> tuple[list[Char], list[tuple[float, str]]]:
     """Place the free characters into grids found from text alignment; append those grids and
     their cell texts; return what stays free."""
     if not found:
@@ -324,11 +327,10 @@ def extract_page(page: pymupdf.Page, page_no: int,
     number tables."""
     lines, rects, visible = page_segments(page)
     grids: list[Grid] = []
-    free_hs = []
-    seen = None
+    free_hs: list[Segment] = []
+    seen: Seen | None = None
     if lines or rects:
         grids, free_hs, seen = _ruled_grids(lines, rects, visible)
-    grids.sort(key=lambda g: (g.bbox[1], g.bbox[0]))
     chars = page_chars(page, textpage)
     per_cell, free = _place(grids, chars)
     texts = [[assemble_text(chs) for chs in cell_chars] for cell_chars in per_cell]
@@ -346,24 +348,6 @@ def extract_page(page: pymupdf.Page, page_no: int,
     if free and _stream_hint(free_lines):
         free, free_lines = _add_text_grids(text_tables.stream_grids(text_tables.page_lines(free)),
                                            free, free_lines, grids, texts)
-    tables = []
-    for grid, cell_texts in zip(grids, texts):
-        cells = []
-        for (r, c, rs, cs), text in zip(grid.cells, cell_texts):
-            bbox = (grid.xs[c], grid.ys[r], grid.xs[c + cs], grid.ys[r + rs])
-            cells.append(Cell(r, c, text, bbox, rs, cs, 1.0, page_no))
-        tables.append(
-            RawTable(
-                cells=cells,
-                n_rows=len(grid.ys) - 1,
-                n_cols=len(grid.xs) - 1,
-                page=page_no,
-                source="native",
-                bbox=grid.bbox,
-                page_end=page_no,
-                row_pages=[page_no] * (len(grid.ys) - 1),
-                col_edges=list(grid.xs),
-            )
-        )
-    tables.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
+    placed = sorted(zip(grids, texts), key=lambda gt: (gt[0].bbox[1], gt[0].bbox[0]))
+    tables = [grid_table(grid, cell_texts, page_no, "native") for grid, cell_texts in placed]
     return tables, PageText(page_no, free_lines)

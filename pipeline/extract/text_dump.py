@@ -77,7 +77,9 @@ def cut_long_lines(lines: list[str]) -> list[Finding]:
 
 def read_delimited(text: str) -> tuple[list[RawTable], list[str], list[Finding]]:
     """Tables from runs of tab or pipe rows; one blank line inside a run does not end it."""
-    tables, prose, context = [], [], []
+    tables: list[RawTable] = []
+    prose: list[str] = []
+    context: list[str] = []
     rows: list[list[str]] = []
     lines = text.splitlines()
     findings = cut_long_lines(lines)
@@ -120,13 +122,13 @@ _HEADING_TAGS = ("title", "h1", "h2", "h3")
 class _HtmlTables(HTMLParser):
     """Rows of `<table>` (cells may hold `<p>`s, colspan, rowspan) and the text between."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.tables: list[tuple[list[list[tuple[str, int, int]]], list[str]]] = []
         self.prose: list[str] = []
         self.context: list[str] = []
         self.depth = 0
-        self.rows: list = []
+        self.rows: list[list[tuple[str, int, int]]] = []
         self.cell: list[str] | None = None
         self.span = (1, 1)
         self.text: list[str] = []
@@ -134,12 +136,12 @@ class _HtmlTables(HTMLParser):
         self.headings: list[str] = []  # the page's <title>, article-title <meta>, <h1>–<h3>
         self.heading: list[str] | None = None
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
         if tag in ("script", "style"):
             self.skip += 1
         elif tag == "meta" and (a.get("name") or "").lower() in _TITLE_META and a.get("content"):
-            self.headings.append(a["content"].strip())
+            self.headings.append((a["content"] or "").strip())
         elif tag in _HEADING_TAGS and not self.depth:
             self.heading = []
         elif tag == "table":
@@ -157,7 +159,7 @@ class _HtmlTables(HTMLParser):
         elif tag in ("p", "br", "div", "h1", "h2", "h3", "h4") and not self.depth:
             self._flush_text()
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         if tag in _HEADING_TAGS and self.heading is not None:
             if "".join(self.heading).strip():
                 self.headings.append("".join(self.heading).strip())
@@ -175,7 +177,7 @@ class _HtmlTables(HTMLParser):
         elif tag in ("p", "div", "h1", "h2", "h3", "h4", "title", "li", "a") and not self.depth:
             self._flush_text()
 
-    def handle_data(self, data):
+    def handle_data(self, data: str) -> None:
         if self.skip:
             return
         if self.heading is not None:
@@ -185,7 +187,7 @@ class _HtmlTables(HTMLParser):
         elif not self.depth:
             self.text.append(data)
 
-    def _flush_text(self):
+    def _flush_text(self) -> None:
         for line in "".join(self.text).splitlines():
             if line.strip():
                 self.context.append(line.strip())
@@ -193,7 +195,9 @@ class _HtmlTables(HTMLParser):
         self.text = []
 
 
-def _int(value) -> int:
+def _int(value: str | None) -> int:
+    if value is None:
+        return 1
     try:
         return max(1, int(value))
     except (TypeError, ValueError):

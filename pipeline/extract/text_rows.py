@@ -14,9 +14,10 @@ A character is `(x0, x1, baseline, ref_y, size, char)` as `native.page_chars` ma
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from pipeline.extract.geometry import Grid, Segment, build_grid
+from pipeline.geometry import Grid, Segment, build_grid
 
 Char = tuple[float, float, float, float, float, str]
 
@@ -183,7 +184,7 @@ def group_rows(lines: list[TextLine], right: dict[int, float]) -> list[list[Text
     return [[ln for s in row for ln in s.lines] for row in rows]
 
 
-def row_cuts(rows: list[list[TextLine]], rules: list[float] = ()) -> list[float]:
+def row_cuts(rows: list[list[TextLine]], rules: Sequence[float] = ()) -> list[float]:
     """y of the boundary between each two consecutive rows: a rule lying between them, else
     the middle of the whitespace, kept between the placement points of the two rows' characters
     (so every character lands in its row)."""
@@ -230,7 +231,7 @@ def split_unruled_bands(grid: Grid, cell_chars: list[list[Char]], cell_texts: li
     code and name). Returns None when nothing splits."""
     spanned: set[int] = set()
     band_cells: dict[int, list[int]] = {}
-    for i, (r, c, rs, cs) in enumerate(grid.cells):
+    for i, (r, _, rs, _) in enumerate(grid.cells):
         if rs == 1:
             band_cells.setdefault(r, []).append(i)
         else:

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pipeline.extract.geometry import Grid, Segment
 from pipeline.extract.text_rows import (
     FIGURE,
     Char,
@@ -31,6 +31,7 @@ from pipeline.extract.text_rows import (
     owner_map,
     row_cuts,
 )
+from pipeline.geometry import Grid, Segment
 
 # An amount: grouped thousands or decimals, so that page numbers, item numbers and years do
 # not count towards a stream table.
@@ -179,8 +180,9 @@ def _column_lines(lines: list[PageLine], seps: list[float]) -> list[TextLine]:
     return out
 
 
-def figure_columns(lines: list[PageLine], seps: list[float]) -> tuple[int, int]:
-    """(columns where ≥ 2 lines hold a standalone figure, columns where ≥ 2 hold an amount)."""
+def figure_columns(lines: list[PageLine], blocks: list[tuple[float, float]]) -> tuple[int, int]:
+    """(columns of `blocks` where ≥ 2 lines hold a standalone figure, where ≥ 2 hold an amount)."""
+    seps = [(a[1] + b[0]) / 2 for a, b in zip(blocks, blocks[1:])]
     figs: dict[int, int] = {}
     amts: dict[int, int] = {}
     for ln in lines:
@@ -194,7 +196,7 @@ def figure_columns(lines: list[PageLine], seps: list[float]) -> tuple[int, int]:
 
 
 def text_grid(x0: float, x1: float, header: list[PageLine], bands: list[list[PageLine]],
-              top: float, bottom: float, rules: list[float] = ()) -> Grid | None:
+              top: float, bottom: float, rules: Sequence[float] = ()) -> Grid | None:
     """Columns from the body lines' alignment, rows from the header lines (one row per header
     level) and from each band's baselines; None unless ≥ 2 columns and ≥ 2 rows."""
     body = [ln for band in bands for ln in band]
@@ -212,8 +214,8 @@ def text_grid(x0: float, x1: float, header: list[PageLine], bands: list[list[Pag
     for lines, row_spans in _header_rows(header, blocks):
         rows.append(_column_lines(lines, seps))
         spans.append(row_spans)
-    for lines in band_lines:
-        for row in group_rows(lines, right):
+    for col_lines in band_lines:
+        for row in group_rows(col_lines, right):
             rows.append(row)
             spans.append([])
     if len(rows) < 2:
@@ -236,8 +238,7 @@ def _enough_figures(lines: list[PageLine]) -> bool:
     """Figures in ≥ 2 columns, or amounts in one: a contents page's page numbers (one column
     of integers) are not a table."""
     blocks = column_blocks(lines)
-    seps = [(a[1] + b[0]) / 2 for a, b in zip(blocks, blocks[1:])]
-    n_fig, n_amt = figure_columns(lines, seps)
+    n_fig, n_amt = figure_columns(lines, blocks)
     return len(blocks) >= 2 and (n_fig >= 2 or n_amt >= 1)
 
 
@@ -276,10 +277,9 @@ def rule_stack_grids(hs: list[Segment], lines: list[PageLine]) -> list[Grid]:
                 stack = []  # a caption under a lone rule: the table starts below it
             stack.append(rules[j])
             used.add(j)
-        if len(stack) >= 2:
-            grid = _stack_table(stack, lines)
-            if grid is not None:
-                out.append(grid)
+        grid = _stack_table(stack, lines) if len(stack) >= 2 else None
+        if grid is not None:
+            out.append(grid)
     return out
 
 
@@ -372,9 +372,7 @@ def _stream_table(lines: list[PageLine], body: list[PageLine]) -> Grid | None:
     x0 = min(ln.x0 for ln in body) - 1.0
     x1 = max(ln.x1 for ln in body) + 1.0
     amount_lines = [ln for ln in body if ln.row_of_amounts()]
-    blocks = column_blocks(body)
-    seps = [(a[1] + b[0]) / 2 for a, b in zip(blocks, blocks[1:])]
-    _, n_amt = figure_columns(amount_lines, seps)
+    _, n_amt = figure_columns(amount_lines, column_blocks(body))
     if n_amt < 2:  # amounts aligned in ≥ 2 columns
         return None
     header = _stream_header(lines, body, x0, x1)

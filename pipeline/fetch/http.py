@@ -7,42 +7,37 @@ link-local or otherwise non-global addresses unless `allow_private` is set.  Nam
 never used as file paths: documents are stored by sha256 (see `store.py`).  `allow_hosts` entries
 may name a port (`example.gov.cn:8080`): then only that port is allowed (see `sources.py`).
 
-Time is bounded by deadlines, not inactivity timeouts.  httpx's timeouts restart with every byte
-read, so a server that drips its headers or body one byte every few seconds would hold a request
-forever.  Three wall-clock limits apply instead:
-- `deadline` (default 120 s; `deadline_seconds` in the sources file): one request, connect +
-  headers + body.  A watchdog timer enforces it: every socket the client uses reports itself to
-  the current request's watchdog (a network backend wrapping httpcore's, `_WatchedBackend`), and
-  at the deadline the watchdog shuts that socket down, which makes a blocked recv return at once.
-  httpx's per-phase timeout (`timeout`, default 30 s, capped at the time left) still bounds the
-  connect, before any socket exists (DNS resolution is not bounded).
-- `url_budget` (default 300 s; `url_budget_seconds`): one URL, all attempts, backoff pauses and
-  redirect hops together; no attempt or pause starts that the budget cannot hold.
-- `crawl_budget` (default none; `crawl_budget_seconds`, top level): a `CrawlBudget` shared by
-  every fetcher of a crawl; once spent, requests are refused with a "crawl budget" error.
-Each attempt gets the smallest of the three.  A request stopped by one is reported with the host's
-observed rate, e.g. "deadline 60 s exceeded while reading the body (slow host: 1.2 kB/s; ...)",
-and `FetchError.slow_host` / `FetchResult.slow_host` name the host."""
+Time is bounded by deadlines (`deadlines.py`): one request, one URL and the whole crawl.
+"""
 
 from __future__ import annotations
 
 import ipaddress
-import re
 import socket
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
+from typing import Any, Literal
+from urllib.parse import urljoin, urlsplit
 
-import httpcore
 import httpx
 
 from pipeline import __version__
 
+from .content import (
+    decode_text,
+    html_title,
+    looks_like_html,
+    looks_like_pdf,
+    strip_fragment,
+    transport_error_text,
+)
+from .deadlines import CrawlBudget, RateLimiter, Watchdog, seconds_text, watched_transport
 from .sources import Source, effective_port, host_allowed, host_allowed_on_some_port
-from .store import DEFAULT_STORE_ROOT, path_for, store_bytes
+from .store import DEFAULT_STORE_ROOT, FetchCache, path_for, store_bytes
 
 USER_AGENT = f"juesuan/{__version__} (fiscal-disclosure archiver; python-httpx)"
 REDIRECT_CODES = {301, 302, 303, 307, 308}
@@ -50,6 +45,8 @@ MAX_PAGE_BYTES = 5 * 1024 * 1024
 DEFAULT_TIMEOUT_SECONDS = 30.0  # httpx's per-phase (inactivity) timeout
 DEFAULT_DEADLINE_SECONDS = 120.0  # one request, wall clock
 DEFAULT_URL_BUDGET_SECONDS = 300.0  # one URL, all attempts, wall clock
+
+FetchStatus = Literal["fetched", "not_modified", "failed"]
 
 
 class FetchError(Exception):
@@ -69,167 +66,11 @@ class _Transient(Exception):
         self.slow_host = slow_host
 
 
-def _secs(seconds: float) -> str:
-    return f"{seconds:g}" if seconds >= 10 or seconds == int(seconds) else f"{seconds:.1f}"
-
-
-def _rate(bytes_per_second: float) -> str:
-    for unit, size in (("MB/s", 1e6), ("kB/s", 1e3)):
-        if bytes_per_second >= size:
-            return f"{bytes_per_second / size:.1f} {unit}"
-    return f"{bytes_per_second:.1f} B/s"
-
-
-@dataclass(frozen=True)
-class CrawlBudget:
-    """A crawl-wide wall-clock budget.  `ends_at` is a time.time() instant (not monotonic) so the
-    budget means the same in another process, e.g. a flow's task."""
-    seconds: float
-    ends_at: float
-
-    @classmethod
-    def start(cls, seconds: float) -> CrawlBudget:
-        return cls(seconds, time.time() + seconds)
-
-    def remaining(self) -> float:
-        return self.ends_at - time.time()
-
-    def spent(self) -> bool:
-        return self.remaining() <= 0
-
-    def refusal(self) -> str:
-        return f"crawl budget {_secs(self.seconds)} s spent: not fetched"
-
-
-# -- deadline enforcement --------------------------------------------------------------------------
-
-_active = threading.local()  # .watchdog: the request this thread is sending (httpx sync I/O runs here)
-
-
-def _shutdown(sock: socket.socket) -> None:
-    """Shut the connection down under a blocked reader.  Done on a duplicate descriptor: shutdown()
-    acts on the connection, and an SSLSocket's own shutdown() would drop its SSL state under the
-    reader's feet (an AttributeError there, not a transport error)."""
-    try:
-        dup = socket.fromfd(sock.fileno(), sock.family, sock.type)
-    except (OSError, ValueError):  # already closed
-        return
-    try:
-        dup.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
-    finally:
-        dup.close()
-
-
-class _Watchdog:
-    """One request's wall-clock deadline.  A timer thread fires at the deadline and shuts down
-    the socket the request is using (reported by `_WatchedStream` on each read/write); one that
-    is attached after the deadline gets an error at once.  Counts the bytes received, for the
-    slow host's rate."""
-
-    def __init__(self, seconds: float):
-        self.seconds = seconds
-        self.started = time.monotonic()
-        self.fired = False
-        self.received = 0
-        self.headers_done = False
-        self._sock: socket.socket | None = None
-        self._lock = threading.Lock()
-        self._timer = threading.Timer(max(seconds, 0.0), self._fire)
-        self._timer.daemon = True
-
-    def __enter__(self) -> _Watchdog:
-        _active.watchdog = self
-        self._timer.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        with self._lock:  # a keep-alive socket goes back to the pool: never shut it down later
-            self._sock = None
-        self._timer.cancel()
-        _active.watchdog = None
-
-    def attach(self, sock: socket.socket | None) -> None:
-        with self._lock:
-            self._sock = sock
-            fired = self.fired
-        if fired:
-            raise httpcore.ReadTimeout("request deadline exceeded")
-
-    def _fire(self) -> None:
-        with self._lock:
-            self.fired = True
-            sock = self._sock
-        if sock is not None:
-            _shutdown(sock)
-
-    def describe(self, limit: str) -> str:
-        elapsed = max(time.monotonic() - self.started, 1e-6)
-        phase = "reading the body" if self.headers_done else "waiting for the response headers"
-        return (f"{limit} exceeded while {phase} (slow host: {_rate(self.received / elapsed)}; "
-                f"{self.received} bytes in {elapsed:.1f} s)")
-
-
-class _WatchedStream(httpcore.NetworkStream):
-    """httpcore's stream, reporting its socket to the current request's watchdog before each I/O
-    (a pooled keep-alive connection serves many requests, so attaching at connect is not enough)."""
-
-    def __init__(self, inner: httpcore.NetworkStream):
-        self._inner = inner
-
-    def _watch(self) -> _Watchdog | None:
-        watchdog = getattr(_active, "watchdog", None)
-        if watchdog is not None:
-            watchdog.attach(self._inner.get_extra_info("socket"))
-        return watchdog
-
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        watchdog = self._watch()
-        data = self._inner.read(max_bytes, timeout)
-        if watchdog is not None:
-            watchdog.received += len(data)
-        return data
-
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._watch()
-        self._inner.write(buffer, timeout)
-
-    def close(self) -> None:
-        self._inner.close()
-
-    def start_tls(self, ssl_context, server_hostname: str | None = None,
-                  timeout: float | None = None) -> httpcore.NetworkStream:
-        self._watch()  # the handshake reads too
-        return _WatchedStream(self._inner.start_tls(ssl_context, server_hostname, timeout))
-
-    def get_extra_info(self, info: str):
-        return self._inner.get_extra_info(info)
-
-
-class _WatchedBackend(httpcore.SyncBackend):
-    def connect_tcp(self, *args, **kwargs) -> httpcore.NetworkStream:
-        return _WatchedStream(super().connect_tcp(*args, **kwargs))
-
-
-def _watched_transport(trust_env: bool) -> httpx.HTTPTransport:
-    """httpx's transport over a pool whose sockets the watchdog can reach.  httpx takes no network
-    backend, so its pool is replaced (checked: a silently unwatched pool would bring the unbounded
-    stalls back)."""
-    transport = httpx.HTTPTransport(trust_env=trust_env)
-    if not isinstance(getattr(transport, "_pool", None), httpcore.ConnectionPool):
-        raise RuntimeError("httpx.HTTPTransport has no httpcore pool to watch: deadlines cannot be enforced")
-    transport._pool = httpcore.ConnectionPool(
-        ssl_context=httpx.create_ssl_context(trust_env=trust_env), max_connections=100,
-        max_keepalive_connections=20, keepalive_expiry=5.0, network_backend=_WatchedBackend())
-    return transport
-
-
 @dataclass
 class FetchResult:
     url: str
     final_url: str
-    status: str  # "fetched" | "not_modified" | "failed"
+    status: FetchStatus
     sha256: str | None = None
     path: Path | None = None
     error: str | None = None
@@ -260,85 +101,6 @@ class _Response:
     body: bytes
 
 
-class RateLimiter:
-    """Spaces request starts to the same host by at least 1 / rate seconds (thread-safe)."""
-
-    def __init__(self, rate_per_second: float):
-        if not rate_per_second > 0:
-            raise ValueError("rate_per_second must be > 0")
-        self.interval = 1.0 / rate_per_second
-        self._next: dict[str, float] = {}
-        self._lock = threading.Lock()
-
-    def wait(self, host: str, rate_per_second: float | None = None) -> float:
-        interval = 1.0 / rate_per_second if rate_per_second else self.interval
-        with self._lock:
-            now = time.monotonic()
-            start = max(now, self._next.get(host, now))
-            self._next[host] = start + interval
-        delay = start - now
-        if delay > 0:
-            time.sleep(delay)
-        return delay
-
-
-def url_filename(url: str) -> str:
-    """The base name a URL points at, for display / documents.filename only — never a path."""
-    name = unquote(urlsplit(url).path.rsplit("/", 1)[-1])
-    name = name.replace("\\", "/").rsplit("/", 1)[-1].replace("\x00", "")
-    return "index" if name in ("", ".", "..") else name
-
-
-def looks_like_pdf(data: bytes) -> bool:
-    # PDF readers accept a header anywhere in the first 1024 bytes.
-    return b"%PDF-" in data[:1024]
-
-
-def _looks_like_html(data: bytes) -> bool:
-    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    return head.startswith((b"<!doctype", b"<html", b"<head", b"<body", b"<?xml", b"<")) or b"<html" in head
-
-
-def _html_title(data: bytes) -> str:
-    m = re.search(rb"<title[^>]*>(.*?)</title>", data[:8192], re.I | re.S)
-    if not m:
-        return ""
-    return _decode(m.group(1), None).strip()[:80]
-
-
-def _decode(data: bytes, content_type: str | None) -> str:
-    charset = None
-    if content_type:
-        m = re.search(r"charset=([\w.-]+)", content_type, re.I)
-        charset = m and m.group(1)
-    if not charset:
-        m = re.search(rb"<meta[^>]+charset=[\"']?([\w.-]+)", data[:4096], re.I)
-        charset = m and m.group(1).decode("ascii", "replace")
-    for enc in filter(None, [charset, "utf-8"]):
-        try:
-            return data.decode(enc)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    return data.decode("gb18030", errors="replace")
-
-
-def _strip_fragment(url: str) -> str:
-    p = urlsplit(url)
-    return urlunsplit((p.scheme, p.netloc, p.path or "/", p.query, ""))
-
-
-def _transport_error_text(e: Exception) -> str:
-    text = str(e) or type(e).__name__
-    low = text.lower()
-    if isinstance(e, httpx.TimeoutException):
-        return f"timeout ({type(e).__name__})"
-    if "reset" in low or isinstance(e.__context__, ConnectionResetError):
-        return f"connection reset ({text})"
-    if "incomplete" in low or "complete message body" in low:
-        return f"truncated body ({text})"
-    return f"{type(e).__name__}: {text}"
-
-
 class Fetcher:
     """Fetches index pages and documents for one source (or any set of allowed hosts).
 
@@ -351,10 +113,10 @@ class Fetcher:
 
     def __init__(
         self,
-        allow_hosts,
+        allow_hosts: Iterable[str],
         *,
         allow_private: bool = False,
-        store_root=DEFAULT_STORE_ROOT,
+        store_root: str | Path = DEFAULT_STORE_ROOT,
         rate_per_second: float = 1.0,
         limiter: RateLimiter | None = None,
         timeout: float = DEFAULT_TIMEOUT_SECONDS,
@@ -368,9 +130,9 @@ class Fetcher:
         max_bytes: int = 200 * 1024 * 1024,
         max_redirects: int = 5,
         user_agent: str = USER_AGENT,
-        cache: dict | None = None,
+        cache: FetchCache | None = None,
         trust_env: bool = False,
-    ):
+    ) -> None:
         self.allow_hosts = tuple(h.lower() for h in allow_hosts)
         self.allow_private = allow_private
         self.store_root = Path(store_root)
@@ -392,11 +154,11 @@ class Fetcher:
             follow_redirects=False,
             headers={"User-Agent": user_agent},
             trust_env=trust_env,
-            transport=_watched_transport(trust_env),
+            transport=watched_transport(trust_env),
         )
 
     @classmethod
-    def for_source(cls, source: Source, **kwargs) -> Fetcher:
+    def for_source(cls, source: Source, **kwargs: Any) -> Fetcher:
         kwargs.setdefault("allow_private", source.allow_private)
         kwargs.setdefault("rate_per_second", source.rate_per_second)
         if source.deadline_seconds is not None:
@@ -408,10 +170,10 @@ class Fetcher:
     def close(self) -> None:
         self.client.close()
 
-    def __enter__(self):
+    def __enter__(self) -> Fetcher:
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     # -- policy -----------------------------------------------------------------------------
@@ -449,7 +211,7 @@ class Fetcher:
                 infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
             except (socket.gaierror, UnicodeError) as e:
                 raise FetchError(f"cannot resolve host {host!r}: {e}") from None
-            addrs = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+            addrs = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
         for ip in addrs:
             mapped = getattr(ip, "ipv4_mapped", None)
             if not (mapped or ip).is_global:
@@ -460,9 +222,9 @@ class Fetcher:
 
     # -- transport --------------------------------------------------------------------------
 
-    def _once(self, url: str, headers: dict, cap: int, limit: float, what: str) -> _Response:
+    def _once(self, url: str, headers: dict[str, str], cap: int, limit: float, what: str) -> _Response:
         """One request under a watchdog of `limit` seconds (`what` names the limit for errors)."""
-        with _Watchdog(limit) as watchdog:
+        with Watchdog(limit) as watchdog:
             try:
                 return self._exchange(url, headers, cap, limit, watchdog)
             except (httpx.TransportError, _Transient) as e:
@@ -470,7 +232,7 @@ class Fetcher:
                     raise _Transient(watchdog.describe(what), urlsplit(url).hostname) from None
                 raise e
 
-    def _exchange(self, url: str, headers: dict, cap: int, limit: float, watchdog: _Watchdog) -> _Response:
+    def _exchange(self, url: str, headers: dict[str, str], cap: int, limit: float, watchdog: Watchdog) -> _Response:
         # httpx's per-phase timeout, capped at the time left: the only bound before a socket exists
         timeout = httpx.Timeout(max(min(self.timeout, limit), 0.001))
         with self.client.stream("GET", url, headers=headers, timeout=timeout) as r:
@@ -496,9 +258,9 @@ class Fetcher:
 
     def _budget_left(self, url_ends: float) -> tuple[float, str]:
         """Seconds left of the URL's budget or the crawl's, whichever is less, and its name."""
-        left = [(url_ends - time.monotonic(), f"url budget {_secs(self.url_budget)} s")]
+        left = [(url_ends - time.monotonic(), f"url budget {seconds_text(self.url_budget)} s")]
         if self.crawl_budget is not None:
-            left.append((self.crawl_budget.remaining(), f"crawl budget {_secs(self.crawl_budget.seconds)} s"))
+            left.append((self.crawl_budget.remaining(), f"crawl budget {seconds_text(self.crawl_budget.seconds)} s"))
         return min(left, key=lambda limit: limit[0])
 
     def _attempt_limit(self, url_ends: float) -> tuple[float, str]:
@@ -506,9 +268,9 @@ class Fetcher:
         what is left of the budgets when that is less."""
         left = self._budget_left(url_ends)
         # a budget set equal to the deadline is a moment shorter by now: still call it the deadline
-        return left if left[0] < self.deadline - 0.1 else (self.deadline, f"deadline {_secs(self.deadline)} s")
+        return left if left[0] < self.deadline - 0.1 else (self.deadline, f"deadline {seconds_text(self.deadline)} s")
 
-    def _with_retries(self, url: str, host: str, headers: dict, cap: int, url_ends: float) -> tuple[_Response, int]:
+    def _with_retries(self, url: str, host: str, headers: dict[str, str], cap: int, url_ends: float) -> tuple[_Response, int]:
         last, slow, sent = "no attempt", None, 0
         stopped = f"gave up after {self.retries + 1} attempts"
         for attempt in range(self.retries + 1):
@@ -527,7 +289,7 @@ class Fetcher:
                 last, slow = str(e), e.slow_host or slow
                 continue
             except httpx.TransportError as e:  # timeouts, resets, protocol errors, refused
-                last = _transport_error_text(e)
+                last = transport_error_text(e)
                 continue
             if resp.status_code >= 500:
                 last = f"HTTP {resp.status_code}"
@@ -535,7 +297,7 @@ class Fetcher:
             return resp, sent
         raise FetchError(f"{last} ({stopped})", slow_host=slow)
 
-    def _get(self, url: str, headers: dict | None = None, cap: int | None = None) -> tuple[_Response, int]:
+    def _get(self, url: str, headers: dict[str, str] | None = None, cap: int | None = None) -> tuple[_Response, int]:
         """GET with redirects followed manually; each hop is policy-checked before it is sent."""
         cap = self.max_bytes if cap is None else cap
         current, seen, attempts = url, {url}, 0
@@ -551,7 +313,7 @@ class Fetcher:
             location = resp.headers.get("location")
             if not location:
                 raise FetchError(f"HTTP {resp.status_code} redirect without Location at {current}")
-            nxt = _strip_fragment(urljoin(current, location.strip()))
+            nxt = strip_fragment(urljoin(current, location.strip()))
             if nxt in seen:
                 raise FetchError(f"redirect loop: {current} -> {nxt}")
             seen.add(nxt)
@@ -565,20 +327,20 @@ class Fetcher:
         resp, _ = self._get(url, cap=min(self.max_bytes, MAX_PAGE_BYTES))
         if resp.status_code != 200:
             raise FetchError(f"HTTP {resp.status_code}")
-        return Page(url, resp.url, _decode(resp.body, resp.headers.get("content-type")))
+        return Page(url, resp.url, decode_text(resp.body, resp.headers.get("content-type")))
 
     def fetch(self, url: str) -> FetchResult:
         """Fetch one document, store it by sha256 and return what happened (never raises)."""
         result = FetchResult(url=url, final_url=url, status="failed")
         with self._cache_lock:
             cached = dict(self.cache.get(url) or {})
-        headers = {}
+        headers: dict[str, str] = {}
         sha = cached.get("sha256")
         if sha and path_for(sha, self.store_root).is_file():  # only ask "changed?" if we still have it
-            if cached.get("etag"):
-                headers["If-None-Match"] = cached["etag"]
-            if cached.get("last_modified"):
-                headers["If-Modified-Since"] = cached["last_modified"]
+            if etag := cached.get("etag"):
+                headers["If-None-Match"] = etag
+            if last_modified := cached.get("last_modified"):
+                headers["If-Modified-Since"] = last_modified
         try:
             resp, result.attempts = self._get(url, headers)
         except FetchError as e:
@@ -586,7 +348,7 @@ class Fetcher:
             return result
         result.final_url = resp.url
         result.http_status = resp.status_code
-        if resp.status_code == 304 and headers:
+        if resp.status_code == 304 and headers and sha:  # headers were sent only for a stored `sha`
             result.status = "not_modified"
             result.sha256, result.path = sha, path_for(sha, self.store_root)
             result.etag = resp.headers.get("etag") or cached.get("etag")
@@ -599,8 +361,8 @@ class Fetcher:
         result.size = len(body)
         if not looks_like_pdf(body):
             ctype = resp.headers.get("content-type", "?")
-            if _looks_like_html(body):
-                title = _html_title(body)
+            if looks_like_html(body):
+                title = html_title(body)
                 result.error = (f"not a PDF: HTML page served with HTTP 200 ({ctype})"
                                 + (f": {title!r}" if title else ""))
             else:

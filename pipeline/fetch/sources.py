@@ -45,8 +45,10 @@ from __future__ import annotations
 
 import re
 import zoneinfo
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
@@ -72,8 +74,8 @@ class Source:
     allow_private: bool = False
     deadline_seconds: float | None = None  # None: the fetcher's default (DEFAULT_DEADLINE_SECONDS)
     url_budget_seconds: float | None = None  # None: the fetcher's default (DEFAULT_URL_BUDGET_SECONDS)
-    _follow_re: re.Pattern | None = field(default=None, repr=False, compare=False)
-    _link_re: re.Pattern | None = field(default=None, repr=False, compare=False)
+    _follow_re: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
+    _link_re: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
 
     def follows(self, url: str) -> bool:
         rx = self._follow_re or (re.compile(self.follow_pattern) if self.follow_pattern else None)
@@ -127,7 +129,7 @@ def _host_matches(host: str, pattern: str) -> bool:
     return host == pattern
 
 
-def host_allowed(host: str | None, allow_hosts, port: int | None = None) -> bool:
+def host_allowed(host: str | None, allow_hosts: Iterable[str], port: int | None = None) -> bool:
     """Exact (case-insensitive) host match; an entry "*.example.gov.cn" also allows subdomains.
     An entry naming a port matches only that `port` (so never when `port` is None: unknown);
     a bare entry matches any port."""
@@ -141,7 +143,7 @@ def host_allowed(host: str | None, allow_hosts, port: int | None = None) -> bool
     return False
 
 
-def host_allowed_on_some_port(host: str | None, allow_hosts) -> bool:
+def host_allowed_on_some_port(host: str | None, allow_hosts: Iterable[str]) -> bool:
     """Whether any entry names `host`, whatever its port: tells "wrong port" from "wrong host"."""
     return host_allowed(host, [split_host_entry(e)[0] for e in allow_hosts])
 
@@ -155,7 +157,7 @@ def effective_port(url: str) -> int | None:
         return None
 
 
-def url_allowed(url: str, allow_hosts) -> bool:
+def url_allowed(url: str, allow_hosts: Iterable[str]) -> bool:
     try:
         host = urlsplit(url).hostname
     except ValueError:
@@ -167,7 +169,7 @@ def _err(where: str, msg: str) -> ValueError:
     return ValueError(f"{where}: {msg}")
 
 
-def _str_list(value, where: str, key: str) -> tuple[str, ...]:
+def _str_list(value: object, where: str, key: str) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not value:
@@ -177,7 +179,7 @@ def _str_list(value, where: str, key: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value)
 
 
-def _regex(value, where: str, key: str) -> re.Pattern:
+def _regex(value: object, where: str, key: str) -> re.Pattern[str]:
     if not isinstance(value, str) or not value:
         raise _err(where, f"'{key}' must be a non-empty regex string")
     try:
@@ -186,7 +188,7 @@ def _regex(value, where: str, key: str) -> re.Pattern:
         raise _err(where, f"'{key}' is not a valid regex ({e}): {value!r}") from None
 
 
-def _seconds(raw: dict, key: str, where: str) -> float | None:
+def _seconds(raw: dict[str, Any], key: str, where: str) -> float | None:
     """An optional positive number of seconds (None when absent)."""
     value = raw.get(key)
     if value is None:
@@ -196,7 +198,7 @@ def _seconds(raw: dict, key: str, where: str) -> float | None:
     return float(value)
 
 
-def parse_source(raw, where: str = "source") -> Source:
+def parse_source(raw: object, where: str = "source") -> Source:
     if not isinstance(raw, dict):
         raise _err(where, "each source must be a mapping")
     unknown = sorted(set(map(str, raw)) - SOURCE_KEYS)
@@ -248,7 +250,7 @@ def parse_source(raw, where: str = "source") -> Source:
     )
 
 
-def _timezone(raw: dict, where: str) -> str:
+def _timezone(raw: dict[str, Any], where: str) -> str:
     """The `timezone` key, checked against the IANA database now rather than by the Prefect
     server when the deployment is created (whose error would not name this file)."""
     value = raw.get("timezone", DEFAULT_TIMEZONE)
@@ -261,7 +263,7 @@ def _timezone(raw: dict, where: str) -> str:
     return value.strip()
 
 
-def parse_config(data, where: str = "sources file") -> SourcesConfig:
+def parse_config(data: object, where: str = "sources file") -> SourcesConfig:
     if not isinstance(data, dict):
         raise _err(where, "top level must be a mapping with a 'sources' list")
     unknown = sorted(set(map(str, data)) - TOP_KEYS)
@@ -282,7 +284,7 @@ def parse_config(data, where: str = "sources file") -> SourcesConfig:
                          crawl_budget_seconds=_seconds(data, "crawl_budget_seconds", where))
 
 
-def load_config(path) -> SourcesConfig:
+def load_config(path: str | Path) -> SourcesConfig:
     """Read and validate a sources file; ValueError (naming the file and field) when invalid."""
     path = Path(path)
     try:
@@ -296,5 +298,5 @@ def load_config(path) -> SourcesConfig:
     return parse_config(data, str(path))
 
 
-def load_sources(path) -> list[Source]:
+def load_sources(path: str | Path) -> list[Source]:
     return load_config(path).sources

@@ -4,46 +4,32 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
+
+from pipeline.files import write_atomically
 
 DEFAULT_STORE_ROOT = Path("out") / "raw"
 
+Validators = dict[str, str | None]  # one URL's conditional-GET validators: etag, last_modified, sha256
+FetchCache = dict[str, Validators]  # url -> its validators
 
-def path_for(sha256: str, root=DEFAULT_STORE_ROOT, suffix: str = ".pdf") -> Path:
+
+def path_for(sha256: str, root: str | Path = DEFAULT_STORE_ROOT, suffix: str = ".pdf") -> Path:
     if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
         raise ValueError(f"not a sha256 hex digest: {sha256!r}")
     return Path(root) / sha256[:2] / sha256[2:4] / f"{sha256}{suffix}"
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
-def store_bytes(data: bytes, root=DEFAULT_STORE_ROOT) -> tuple[str, Path]:
+def store_bytes(data: bytes, root: str | Path = DEFAULT_STORE_ROOT) -> tuple[str, Path]:
     """Store bytes under their sha256; the same bytes twice give the same path and one file."""
     sha = hashlib.sha256(data).hexdigest()
     path = path_for(sha, root)
     if not (path.is_file() and path.stat().st_size == len(data)):
-        _atomic_write(path, data)
+        write_atomically(path, data)
     return sha, path
 
 
-def load_cache(path) -> dict:
+def load_cache(path: str | Path) -> FetchCache:
     """Conditional-GET validators ({url: {etag, last_modified, sha256}}) from a JSON file; {} if absent."""
     path = Path(path)
     if not path.exists():
@@ -55,11 +41,11 @@ def load_cache(path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def save_cache(cache: dict, path) -> None:
-    _atomic_write(Path(path), json.dumps(cache, ensure_ascii=False, indent=1, sort_keys=True).encode())
+def save_cache(cache: FetchCache, path: str | Path) -> None:
+    write_atomically(Path(path), json.dumps(cache, ensure_ascii=False, indent=1, sort_keys=True).encode())
 
 
-def mirror(sha256: str, local_path, url_root: str) -> str:
+def mirror(sha256: str, local_path: str | Path, url_root: str) -> str:
     """Copy a stored document to any fsspec URL (`s3://bucket/raw`, `gs://…`, `file:///…`,
     `memory://…`) under the same content address; the local copy stays the working file.
     The same bytes twice are one object."""

@@ -11,19 +11,19 @@ turned by 90, 180 or 270 degrees clockwise on a page of the turned size with no 
 sheet fed sideways or upside down is stored."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pymupdf
 
-from pipeline.ocr import render_gray
+from pipeline.ocr.render import render_gray, turn_image
 
 PAPER = 249.5  # the gray of white paper after scanning, before the cleaning that whitens it
-_TURNS = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
 
 
-def simulate_scan(src: Path | str | pymupdf.Document, pages, dpi: int = 200, max_angle: float = 0.5,
+def simulate_scan(src: Path | str | pymupdf.Document, pages: Iterable[int], dpi: int = 200, max_angle: float = 0.5,
                   noise: float = 6.0, quality: int = 70, seed: int = 4, ink: float = 20.0,
                   blur: float = 0.0, turn: int = 0) -> bytes:
     """Image-only PDF of `pages` (1-based) of `src`."""
@@ -39,14 +39,12 @@ def simulate_scan(src: Path | str | pymupdf.Document, pages, dpi: int = 200, max
         angle = float(rng.uniform(-max_angle, max_angle))
         gray = cv2.warpAffine(gray, cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0), (w, h),
                               flags=cv2.INTER_CUBIC, borderValue=255)
-        a = gray.astype(np.float32)
+        a: np.ndarray = gray.astype(np.float32)
         if blur > 0:
             a = cv2.GaussianBlur(a, (0, 0), blur)
         a = a * ((PAPER - ink) / 255.0) + ink + rng.normal(0.0, noise, gray.shape).astype(np.float32)
         a[a > 228.0] = 255.0
-        img = np.clip(a, 0, 255).astype(np.uint8)
-        if turn % 360:
-            img = cv2.rotate(img, _TURNS[turn % 360])
+        img = turn_image(np.clip(a, 0, 255).astype(np.uint8), turn % 360)
         ok, jpeg = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, quality])
         if not ok:
             raise RuntimeError("JPEG encoding failed")

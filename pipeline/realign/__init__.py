@@ -72,21 +72,39 @@ def name_columns(spec: TableSpec, columns: list[Column]) -> list[str]:
     its half), the section words, in order, go to the column groups, in order."""
     latest = max((y for c in columns for p in c.path for y in years_in(p)), default=None)
     for col in columns:
-        rest = [p for p in col.path if catalog.section_of(spec, p) is None]
-        hits = [section for p in col.path if (section := catalog.section_of(spec, p))]
-        col.section = hits[-1] if hits else None
-        if col.role == "value":
-            col.name = name_by_year(spec, item_subtotal(rest, columns) or rest, latest) if rest else ""
+        name_column(spec, col, columns, latest)
+    return sections_by_group(spec, columns)
+
+
+def name_column(spec: TableSpec, col: Column, columns: list[Column], latest: int | None) -> None:
+    """A column's section (the last section word in its header path) and, for an amount
+    column, its canonical name from the rest of the path."""
+    rest = [p for p in col.path if catalog.section_of(spec, p) is None]
+    hits = [section for p in col.path if (section := catalog.section_of(spec, p))]
+    col.section = hits[-1] if hits else None
+    if col.role == "value":
+        col.name = name_by_year(spec, item_subtotal(rest, columns) or rest, latest) if rest else ""
+
+
+def sections_by_group(spec: TableSpec, columns: list[Column]) -> list[str]:
+    """The section words, in order, given to the named column groups, in order, where the
+    groups' sections as read are not one distinct section each."""
     groups = [g for g in column_groups(columns) if any(c.role == "value" and c.name for c in g)]
     words = list(dict.fromkeys(section for c in columns for p in c.path if (section := catalog.section_of(spec, p))))
-    per_group = [{c.section for c in g if c.role == "value" and c.name} for g in groups]
-    consistent = all(len(s) == 1 and None not in s for s in per_group) and len({next(iter(s)) for s in per_group}) == len(groups)
-    if len(groups) < 2 or len(words) != len(groups) or consistent or not any(c.section for c in columns):
+    if len(groups) < 2 or len(words) != len(groups) or one_section_each(groups) or not any(c.section for c in columns):
         return []
     for group, word in zip(groups, words):
         for col in group:
             col.section = word
     return [f"sections {'/'.join(words)} given to the {len(groups)} column groups in order"]
+
+
+def one_section_each(groups: list[list[Column]]) -> bool:
+    """Every group's named amount columns lie in one section, a different one for each group."""
+    per_group = [{c.section for c in g if c.role == "value" and c.name} for g in groups]
+    if not all(len(s) == 1 and None not in s for s in per_group):
+        return False
+    return len({next(iter(s)) for s in per_group}) == len(groups)
 
 
 def keep_one_canonical_name(columns: list[Column]) -> list[str]:
@@ -129,14 +147,7 @@ def realign_table(raw: RawTable, spec: TableSpec, table_id: int) -> tuple[list[d
     body_start, has_figures = find_body_start(grid)
     paths, skip_rows, actions = header_paths(raw, body_start)
     findings: list[Finding] = []
-    if body_start < len(grid):
-        # 类 / 款 / 项 often sit in the first body row, beside 合计 (the 决算 template does this)
-        first = grid[body_start]
-        for c, text in enumerate(first):
-            if clean_text(text) in catalog.HEADER_WORDS:
-                paths[c].append(clean_text(text))
-                first[c] = ""
-                actions.append(f"header word {clean_text(text)!r} moved from the first body row")
+    actions += header_words_in_body(grid, paths, body_start)
     actions += hand_down_merged_labels(grid, names, skip_rows)
     body = [grid[r] for r in range(body_start, len(grid)) if r not in skip_rows]
     columns = [Column(c, paths[c], column_role(paths[c], [row[c] for row in body], raw.source != "text"))
@@ -157,12 +168,7 @@ def realign_table(raw: RawTable, spec: TableSpec, table_id: int) -> tuple[list[d
             continue
         cells = grid[r]
         if raw.source == "text":  # cells of a ruled grid (native or OCR) cannot slide; a dump's can
-            cells, joined = join_split_numbers(cells)
-            cells, action = realign_row(cells, columns, spec)
-            for done in (joined, action):
-                if done:
-                    names[r] = cells
-                    actions.append(done)
+            cells = slide_text_row(cells, columns, spec, names, r, actions)
         groups = column_groups(columns)
         borrowed = borrow_twin_label(spec, names[r], groups)
         if borrowed:
@@ -172,6 +178,34 @@ def realign_table(raw: RawTable, spec: TableSpec, table_id: int) -> tuple[list[d
             facts += row_facts(spec, raw, table_id, r, cells, names[r], group, code, findings)
     annotate_facts(facts)
     return facts, findings, actions
+
+
+def header_words_in_body(grid: list[list[str]], paths: list[list[str]], body_start: int) -> list[str]:
+    """类 / 款 / 项 often sit in the first body row, beside 合计 (the 决算 template does this):
+    they go to their columns' header paths."""
+    actions: list[str] = []
+    if body_start >= len(grid):
+        return actions
+    first = grid[body_start]
+    for c, text in enumerate(first):
+        if clean_text(text) in catalog.HEADER_WORDS:
+            paths[c].append(clean_text(text))
+            first[c] = ""
+            actions.append(f"header word {clean_text(text)!r} moved from the first body row")
+    return actions
+
+
+def slide_text_row(cells: list[str], columns: list[Column], spec: TableSpec, names: list[list[str]], r: int,
+                   actions: list[str]) -> list[str]:
+    """A text dump's row with its split numbers joined and its cells slid under their columns;
+    where either changed the row, its names are the new cells."""
+    cells, joined = join_split_numbers(cells)
+    cells, action = realign_row(cells, columns, spec)
+    for done in (joined, action):
+        if done:
+            names[r] = cells
+            actions.append(done)
+    return cells
 
 
 def borrow_twin_label(spec: TableSpec, names: list[str], groups: list[list[Column]]) -> str | None:

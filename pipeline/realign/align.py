@@ -7,7 +7,7 @@ left out (a surplus cell) at a cost. The caller's `fit(text, role)` says how wel
 suits a role (> 0 fits, < 0 does not)."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 DROP = 4.0  # cost of leaving a token out
@@ -28,7 +28,7 @@ def fits_in_place(tokens: list[Token], roles: list[tuple[int, str]], fit: Fit) -
     return all(t.col in by_col and fit(t.text, by_col[t.col]) > 0 for t in tokens)
 
 
-def placements(tokens: list[Token]):
+def placements(tokens: list[Token]) -> Iterator[tuple[list[Token], bool]]:
     """The row as printed, then the row with one blank cell moved elsewhere (a cell lost at
     one place and a separator doubled at another), then the whole row slid."""
     yield tokens, False
@@ -46,7 +46,7 @@ def placements(tokens: list[Token]):
 
 
 def best_placement(tokens: list[Token], roles: list[tuple[int, str]], place_fit: Fit, fit: Fit,
-                   kin: dict[str, str] | None = None):
+                   kin: dict[str, str] | None = None) -> tuple[float, list[Token], bool] | None:
     """(score, tokens at their columns, moved?) of the best placement in which every token
     fits the column it lands in; None when no placement does. Unmoved wins ties. A token is
     judged by `place_fit` where it stands or where it moves among columns of its kind (`kin`:
@@ -60,7 +60,7 @@ def best_placement(tokens: list[Token], roles: list[tuple[int, str]], place_fit:
         fits = []
         for new, old in zip(candidate, tokens):
             role, was = by_col[new.col], by_col.get(old.col)
-            same_kind = role == was or (role in kin and kin.get(was) == kin[role])
+            same_kind = role == was or (role in kin and was is not None and kin.get(was) == kin[role])
             fits.append((place_fit if same_kind else fit)(new.text, role))
         if min(fits, default=1.0) <= 0:
             continue
@@ -78,7 +78,7 @@ def align_tokens(tokens: list[Token], roles: list[tuple[int, str]], fit: Fit, pl
     n, m = len(tokens), len(roles)
     neg = float("-inf")
     best = [[neg] * (m + 1) for _ in range(n + 1)]
-    back: list[list[tuple | None]] = [[None] * (m + 1) for _ in range(n + 1)]
+    back: list[list[tuple[int, int, str] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
     best[0][0] = 0.0
     for i in range(n + 1):
         for j in range(m + 1):
@@ -106,7 +106,9 @@ def align_tokens(tokens: list[Token], roles: list[tuple[int, str]], fit: Fit, pl
     dropped: list[Token] = []
     i, j = n, m
     while (i, j) != (0, 0):
-        pi, pj, how = back[i][j]
+        step = back[i][j]
+        assert step is not None  # every reachable cell but the origin has a way in
+        pi, pj, how = step
         if how == "take":
             assigned[pj] = tokens[pi]
         elif how == "drop":

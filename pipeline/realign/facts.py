@@ -97,7 +97,7 @@ def row_facts(spec: TableSpec, raw: RawTable, table_id: int, r: int, cells: list
     label = catalog.strip_enumerator(label) if label else label
     repaired = repair_ocr_label(spec, raw, table_id, r, label, code) if raw.source == "ocr" and label else None
     if repaired:
-        label = repaired.row_label
+        label = repaired.row_label or ""  # the corrected name
     out = []
     for col in group:
         if col.role != "value":

@@ -49,7 +49,7 @@ def repair_names(spec: TableSpec, columns: list[Column], body: list[list[str]]) 
     actions = []
     for section in sorted({c.section or "" for c in columns if c.role == "value"}):
         cols = [c for c in columns if c.role == "value" and (c.section or "") == section and c.name is not None]
-        current = {c.index: c.name for c in cols}
+        current = {c.index: c.name for c in cols if c.name is not None}  # all are
         names = list(current.values())
         suspicious = len(set(names)) < len(names) or any(n not in known for n in names)
         tally = identity_tally(spec, columns, current, body)

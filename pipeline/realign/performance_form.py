@@ -6,6 +6,7 @@ from `pipeline.catalog.performance`."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pipeline import catalog
@@ -66,7 +67,7 @@ def match_role(columns: tuple[tuple[str, str], ...], text: str) -> str | None:
     return None
 
 
-def header_roles(tokens: list[Token], columns) -> list[tuple[int, str]]:
+def header_roles(tokens: list[Token], columns: tuple[tuple[str, str], ...]) -> list[tuple[int, str]]:
     """(column, role) for every header cell naming a role, first naming wins."""
     out, seen = [], set()
     for tok in tokens:
@@ -97,50 +98,85 @@ def perf_fit_in_place(text: str, role: str) -> float:
     return perf_fit(text, role)
 
 
+@dataclass(frozen=True)
+class TokenReading:
+    """What a token's text reads as, for the role scorers: its figure, a null marker (`—`,
+    `/`), a percentage."""
+
+    text: str
+    number: float | None
+    null: bool
+    percent: bool
+
+    @classmethod
+    def of(cls, text: str) -> TokenReading:
+        number = parse_number(text)
+        return cls(text, number, is_null_marker(text), bool(_PERCENT.search(text)) and number is not None)
+
+
+RoleScorer = Callable[[TokenReading], float]
+
+
+def _fit_level(words: set[str]) -> RoleScorer:
+    return lambda t: 4.0 if is_level(t.text, words) else -6.0
+
+
+def _fit_indicator(t: TokenReading) -> float:
+    if is_level(t.text, vocab.LEVEL1_WORDS | vocab.LEVEL2_WORDS) or LOOKS_LIKE_VALUE.match(t.text):
+        return -2.0  # a category, or a target / completed value (`≥3次`, `100%`)
+    if t.number is not None or t.null:
+        return -1.0
+    return 0.5 if _SENTENCE.search(t.text) else 2.0  # an indicator is a name, not an explanation
+
+
+def _fit_points(whole: bool) -> RoleScorer:
+    """分值 (`whole`: set in whole points) and 得分 (often not)."""
+    def fit(t: TokenReading) -> float:
+        if t.number is not None and not t.percent and 0 <= t.number <= 100:
+            return 2.0 if not whole or float(t.number).is_integer() else 1.0
+        return 1.0 if t.null else -6.0
+    return fit
+
+
+def _fit_amount(t: TokenReading) -> float:
+    return 2.0 if t.number is not None and not t.percent else (0.5 if t.null else -6.0)
+
+
+def _fit_execution_rate(t: TokenReading) -> float:
+    return 3.0 if t.percent else (1.0 if (t.number is not None and 0 <= t.number <= 1000) or t.null else -6.0)
+
+
+# role → how well a token suits it: > 0 fits, < 0 does not. A role not listed scores 0 (no
+# opinion); adding a role to a header vocabulary (`catalog.performance`) means adding a row here.
+ROLE_FIT: dict[str, RoleScorer] = {
+    "level1": _fit_level(vocab.LEVEL1_WORDS),
+    "level2": _fit_level(vocab.LEVEL2_WORDS),
+    "indicator": _fit_indicator,
+    "target": lambda t: 1.5,  # published as text: anything fits, nothing fits better
+    "actual": lambda t: 1.5,
+    "target_op": lambda t: 3.0 if vocab.TARGET_OPERATOR.match(t.text) else -3.0,
+    "target_unit": lambda t: 1.5 if t.number is None and len(t.text) <= 6 else -3.0,
+    "weight": _fit_points(whole=True),
+    "score": _fit_points(whole=False),
+    "deviation": lambda t: 2.0 if t.percent or t.null else -3.0,
+    # a bare figure is no explanation: rather a surplus cell
+    "deviation_note": lambda t: 1.0 if t.number is None else -5.0,
+    "criteria": lambda t: 1.5 if _SENTENCE.search(t.text) else 0.5,
+    "category": lambda t: 0.5,
+    "budget_initial": _fit_amount,
+    "budget_full_year": _fit_amount,
+    "executed": _fit_amount,
+    "execution_rate": _fit_execution_rate,
+}
+
+
 def perf_fit(text: str, role: str) -> float:
-    """How well a token's text suits a role: > 0 fits, < 0 does not."""
+    """How well a token's text suits a role: > 0 fits, < 0 does not (`ROLE_FIT`); a category
+    value (`产出指标`) fits the category role only."""
     if vocab.PERF_CATEGORY_VALUE.match(text):
         return 3.0 if role == "category" else -3.0
-    number = parse_number(text)
-    null = is_null_marker(text)
-    percent = bool(_PERCENT.search(text)) and number is not None
-    if role in ("level1", "level2"):
-        return 4.0 if is_level(text, vocab.LEVEL1_WORDS if role == "level1" else vocab.LEVEL2_WORDS) else -6.0
-    if role == "indicator":
-        if is_level(text, vocab.LEVEL1_WORDS | vocab.LEVEL2_WORDS) or LOOKS_LIKE_VALUE.match(text):
-            return -2.0  # a category, or a target / completed value (`≥3次`, `100%`)
-        if number is not None or null:
-            return -1.0
-        return 0.5 if _SENTENCE.search(text) else 2.0  # an indicator is a name, not an explanation
-    if role in ("target", "actual"):
-        return 1.5  # published as text: anything fits, nothing fits better
-    if role == "target_op":
-        return 3.0 if vocab.TARGET_OPERATOR.match(text) else -3.0
-    if role == "target_unit":
-        return 1.5 if number is None and len(text) <= 6 else -3.0
-    return _fit_figure(text, role, number, null, percent)
-
-
-def _fit_figure(text: str, role: str, number, null: bool, percent: bool) -> float:
-    """The fit of the figure roles (分值, 得分, 偏差, amounts, 执行率) and the free-text ones."""
-    if role in ("weight", "score"):
-        if number is not None and not percent and 0 <= number <= 100:
-            # a 分值 is set in whole points; a 得分 often is not
-            return 2.0 if role == "score" or float(number).is_integer() else 1.0
-        return 1.0 if null else -6.0
-    if role == "deviation":
-        return 2.0 if percent or null else -3.0
-    if role == "deviation_note":
-        return 1.0 if number is None else -5.0  # a bare figure is no explanation: rather a surplus cell
-    if role == "criteria":
-        return 1.5 if _SENTENCE.search(text) else 0.5
-    if role == "category":
-        return 0.5
-    if role in ("budget_initial", "budget_full_year", "executed"):
-        return 2.0 if number is not None and not percent else (0.5 if null else -6.0)
-    if role == "execution_rate":
-        return 3.0 if percent else (1.0 if (number is not None and 0 <= number <= 1000) or null else -6.0)
-    return 0.0
+    scorer = ROLE_FIT.get(role)
+    return scorer(TokenReading.of(text)) if scorer else 0.0
 
 
 # ── blocks ─────────────────────────────────────────────────────────────────────────────────
@@ -230,7 +266,7 @@ def detached_fields(raw: RawTable, state: PerfState) -> None:
     """Fields printed above the table, not in it: captions (`单位名称：某某局`, `资金主管部门：某某局
     单位：万元`), the project name (and unit) on the lines after the title (`某某项目`, or `某某项目
     123` with a stray number), or in the title itself (`2023年度某某专项经费项目绩效自评表`)."""
-    after_title = []
+    after_title: list[str] = []
     for line in reversed(list(raw.context)):
         if catalog.match_title(line):
             break
@@ -256,8 +292,8 @@ def caption_fields(line: str, state: PerfState) -> bool:
     found = False
     for part in _BEFORE_LABEL.split(line.strip()):
         m = _CAPTION_FIELD.match(compact(part))
-        key = m and key_of(m.group("label"))
-        if key and not catalog.UNIT.match(compact(part)):
+        key = key_of(m.group("label")) if m else None
+        if m and key and not catalog.UNIT.match(compact(part)):
             state.fields.setdefault(key, m.group("value"))
             found = True
     return found

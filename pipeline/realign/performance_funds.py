@@ -9,6 +9,7 @@ funding — its task rows are left out, with a finding, so that no amount is cou
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from pipeline import catalog
@@ -31,7 +32,7 @@ def funding_source(label: str) -> str:
     return catalog.strip_enumerator(label).rstrip(":：")
 
 
-def fund_record(label: str, page: int | None, **amounts) -> dict:
+def fund_record(label: str, page: int | None, **amounts: float | None) -> dict:
     return {"funding_source": funding_source(label), **{r: amounts.get(r) for r in FUND_FIELDS}, "page": page}
 
 
@@ -69,7 +70,8 @@ def _is_subsequence(names: list[str], layout: tuple[str, ...]) -> bool:
     return all(any(n == x for x in it) for n in names)
 
 
-def funds_candidates(values: list[Token], roles: list[tuple[int, str]]):
+def funds_candidates(values: list[Token], roles: list[tuple[int, str]]
+                     ) -> Iterator[tuple[dict[str, Token], list[Token], str | None]]:
     """Readings of a funding row's values: aligned to the header's roles; aligned in order to
     a published layout when the header names fewer columns than the row has values (a header
     cell lost); and, with one value too many, in order without each value in turn (a repeated
@@ -91,7 +93,7 @@ def funds_candidates(values: list[Token], roles: list[tuple[int, str]]):
             yield {role: tok for (_, role), tok in zip(roles, rest)}, [values[k]], None
 
 
-def read_funds_row(tokens: list[Token], roles, state: PerfState, page) -> None:
+def read_funds_row(tokens: list[Token], roles: list[tuple[int, str]], state: PerfState, page: int) -> None:
     """One row under the funding header; the reading that keeps the identities wins."""
     label, values, split = value_tokens(tokens)
     if not label or not values:
@@ -160,7 +162,7 @@ class LabelledAmounts:
             state.unit = state.unit or next((u for t in tokens if (u := unit_in(t.text))), None)
         return found
 
-    def records(self, page_of) -> list[dict]:
+    def records(self, page_of: Callable[[int], int]) -> list[dict]:
         """One funding row per pair, block by block; where a period block (实施期) stands beside
         another, its sub-rows are named with its total (`实施期资金总额/财政拨款`)."""
         blocks: dict[int, list] = {}
@@ -214,7 +216,7 @@ class TaskBlock:
         left = [c for c in self.columns if c <= col]
         return self.columns[max(left) if left else min(self.columns)]
 
-    def finish(self, state: PerfState, page) -> None:
+    def finish(self, state: PerfState, page: int) -> None:
         if self.total:
             for name, amount in self.total.items():
                 state.funds.append(fund_record(name, page, budget_full_year=amount))

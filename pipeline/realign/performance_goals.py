@@ -34,8 +34,8 @@ class GoalBlock:
 
     block_labels: set[str] = field(default_factory=set)
     default_role: str = "expected"
-    columns: dict[int, str] = field(default_factory=dict)  # column of a goal column label → its role
-    texts: dict[str, list[str]] = field(default_factory=dict)
+    columns: dict[int, str | None] = field(default_factory=dict)  # column of a goal column label → its role (None: no role)
+    texts: dict[str | None, list[str]] = field(default_factory=dict)  # role → its texts (None: a column of no role)
 
     def read_row(self, tokens: list[Token]) -> None:
         tokens = [t for t in tokens if not self._is_block_label(t)]
@@ -72,7 +72,7 @@ class GoalBlock:
             else:
                 self.columns[tok.col] = goal_role(tok.text)
 
-    def _column_role(self, tok: Token, row: list[Token]) -> str:
+    def _column_role(self, tok: Token, row: list[Token]) -> str | None:
         """The role of the column label over a text: the nearest label at or left of it; texts
         as many as the labels and falling under fewer of them are taken in order."""
         if not self.columns:
@@ -86,7 +86,7 @@ class GoalBlock:
             return self.columns[cols[texts.index(tok)]]
         return by_col[texts.index(tok)]
 
-    def _add(self, role: str, text: str) -> None:
+    def _add(self, role: str | None, text: str) -> None:
         pieces = self.texts.setdefault(role, [])
         if text not in pieces:  # a merged cell repeated down its rows is one text
             pieces.append(text)

@@ -37,7 +37,7 @@ def header_over_body(roles: list[tuple[int, str]], body: list[list[Token]], stat
     for shift in (-2, -1, 1, 2):
         variants.append((f"slid {shift:+d}", [(c + shift, r) for c, r in roles]))
 
-    def in_place(variant):
+    def in_place(variant: list[tuple[int, str]]) -> int:
         return sum(1 for row in body if row and fits_in_place(row, variant, perf_fit_in_place))
 
     scores = [(in_place(v), -k) for k, (_, v) in enumerate(variants)]
@@ -81,7 +81,8 @@ def target_text(text: dict) -> str | None:
     return text.get("target_op", "") + value + ("" if value.endswith(unit) else unit)
 
 
-def read_indicator_row(tokens: list[Token], roles, state: PerfState, levels: dict, page) -> None:
+def read_indicator_row(tokens: list[Token], roles: list[tuple[int, str]], state: PerfState, levels: dict,
+                       page: int) -> None:
     tokens = [t for t in tokens if not vocab.PERF_BLOCK_LABELS.match(t.text)]
     if not tokens:
         return

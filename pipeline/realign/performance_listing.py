@@ -46,7 +46,7 @@ def read_listing(raw: RawTable, rows: list[tuple[int, list[Token]]], at: int) ->
     return states
 
 
-def project_of(cells: dict[int, str], columns, page: int, unit: str | None) -> PerfState:
+def project_of(cells: dict[int, str], columns: list[tuple[int, str, str]], page: int, unit: str | None) -> PerfState:
     """A project's fields and funding rows from the cells of the row that opens it."""
     state = PerfState(unit=unit, page=page)
     for col, role, header in columns:

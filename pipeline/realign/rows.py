@@ -8,6 +8,7 @@ identities the table obeys (本年收入合计 = Σ sources …) decide between 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from pipeline import catalog, identities
 from pipeline.catalog import TableSpec
@@ -122,7 +123,7 @@ def _fit_width(row: list[str], n: int) -> list[str] | None:
     return row + [""] * (n - len(row))
 
 
-def candidate_rows(cells: list[str], columns: list[Column]):
+def candidate_rows(cells: list[str], columns: list[Column]) -> Iterator[tuple[str, list[str]]]:
     """Ways a converter may have moved this row's cells, each undone: the row slid as a whole,
     one blank cell too many (a doubled separator) or too few (a lost cell), a label printed
     with its first figure, and the best alignment of the cells to the column types."""
@@ -162,7 +163,7 @@ def realign_row(cells: list[str], columns: list[Column], spec: TableSpec) -> tup
     if fits and not failing:
         return cells, None
 
-    def rank(item):
+    def rank(item: tuple[int, tuple[str, list[str]]]) -> tuple:
         order, (name, row) = item
         ok, score = type_score(row, columns)
         h, f, residual = identity_score(spec, row, columns)

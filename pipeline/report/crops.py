@@ -41,16 +41,18 @@ def render_crops(data: bytes, views: list[TableView], password: str | None = Non
 
 
 def crop_jpeg(page: pymupdf.Page, region: PageRegion) -> str | None:
+    if region.bbox is None:  # a text dump's table: nothing on a page to show
+        return None
     x0, y0, x1, y1 = region.bbox
     area = pymupdf.Rect(x0 - MARGIN, y0 - TITLE_ROOM, x1 + MARGIN, y1 + MARGIN)
     # a rotated page renders whole (the clip is in unrotated space); others just the region
     clip = area & page.rect if not page.rotation else None
     pix = page.get_pixmap(matrix=pymupdf.Matrix(ZOOM, ZOOM), clip=clip, alpha=False)
     origin = (clip.x0, clip.y0) if clip is not None else (0.0, 0.0)
-    image = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width, pix.n)
+    image: np.ndarray = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width, pix.n)
     image = cv2.cvtColor(image, cv2.COLOR_RGB2BGR) if pix.n == 3 else cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
 
-    def px(x, y):
+    def px(x: float, y: float) -> tuple[int, int]:
         return int((x - origin[0]) * ZOOM), int((y - origin[1]) * ZOOM)
 
     for cx0, cy0, cx1, cy1 in region.cells:

@@ -18,7 +18,7 @@ tr.flag td{background:#fff3cd;outline:1px solid #e0a800}h3{margin:.2em 0}.toc{co
 .index td{white-space:nowrap}.index td.file{white-space:normal;max-width:380px}.index td.why{white-space:normal;max-width:420px}"""
 
 
-def e(value) -> str:
+def e(value: object) -> str:
     return escape("" if value is None else str(value))
 
 

@@ -29,11 +29,11 @@ def index_anchor(document_id: str) -> str:
     return f"d{document_id[:16]}"
 
 
-def table_anchor(table_id) -> str:
+def table_anchor(table_id: int | None) -> str:
     return f"t{table_id}"
 
 
-def row_anchor(table_id, row: int) -> str:
+def row_anchor(table_id: int | None, row: int) -> str:
     return f"t{table_id}r{row}"
 
 
@@ -43,7 +43,7 @@ def record_counts(produced: dict[str, list[dict]]) -> str:
     return " · ".join(parts) or "0 facts"
 
 
-def _findings_html(findings: list[dict], rows_of: dict[int, set[int]], table_id=None) -> str:
+def _findings_html(findings: list[dict], rows_of: dict[int, set[int]], table_id: int | None = None) -> str:
     """The findings, worst first as recorded; a finding's row label links to its highlighted row."""
     if not findings:
         return "<p class='meta'>no findings</p>"
@@ -76,7 +76,7 @@ def _pictures(table_: dict, view: TableView | None) -> str:
     return f"<div class='pics'>{''.join(figures)}</div>"
 
 
-def _grid_html(table_id, view: TableView, flagged: dict[int, str]) -> str:
+def _grid_html(table_id: int | None, view: TableView, flagged: dict[int, str]) -> str:
     rows = view.grid[:MAX_ROWS]
     width = max((len(r) for r in rows), default=0)
 

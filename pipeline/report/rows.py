@@ -14,22 +14,26 @@ through the records the finding was made from:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import TypeVar
 
 from pipeline.catalog import strip_enumerator
 from pipeline.numbers import clean_text, parse_number
+
+T = TypeVar("T")
 
 # the field naming each 绩效 record's own row in a form
 PERF_LABEL = {"perf_funds": "funding_source", "perf_indicators": "indicator", "perf_projects": "project_name"}
 _UNIT_SUFFIX = re.compile(r"[（(](?:万元|元|千元|亿元|%|％)[）)]")
 
 
-def label_key(text) -> str:
+def label_key(text: object) -> str:
     """A row label as the records hold it: `一、年度资金总额（万元）：` → `年度资金总额`."""
     key = _UNIT_SUFFIX.sub("", clean_text(text if isinstance(text, str) else ""))
     return strip_enumerator(key.rstrip(":：")).strip()
 
 
-def _number(value) -> float | None:
+def _number(value: object) -> float | None:
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, (int, float)):
@@ -41,7 +45,7 @@ def _close(a: float | None, b: float | None) -> bool:
     return a is not None and b is not None and abs(a - b) <= 0.005 + 1e-9 * abs(b)
 
 
-def _narrowed(candidates: list, keep) -> list:
+def _narrowed(candidates: list[T], keep: Callable[[T], bool]) -> list[T]:
     """`candidates` that `keep` accepts, or all of them where it accepts none (a finding that
     names a blank column still names its row)."""
     kept = [c for c in candidates if keep(c)]
@@ -80,12 +84,12 @@ def perf_record(finding: dict, perf: dict[str, list[dict]]) -> tuple[str, dict] 
     return named[0]
 
 
-def label_rows(label, grid: list[list[str]]) -> list[int]:
+def label_rows(label: object, grid: list[list[str]]) -> list[int]:
     key = label_key(label)
     return [i for i, row in enumerate(grid) if key and any(label_key(text) == key for text in row)]
 
 
-def record_row(label, value, grid: list[list[str]]) -> set[int]:
+def record_row(label: object, value: object, grid: list[list[str]]) -> set[int]:
     """The row holding the record's label and its value; the only row holding the value (a
     总分 row names no project); or the first row holding the label."""
     with_label = label_rows(label, grid)

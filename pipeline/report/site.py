@@ -76,11 +76,3 @@ def render_index(counts: dict[str, int], rows: list[dict]) -> str:
             "Links under “tables with findings” open a table with warnings or errors.</p>",
             f"<table class='index'><tr>{head}</tr>\n" + "\n".join(lines) + "\n</table>"]
     return page_html("juesuan run report", "\n".join(body))
-
-
-def summarise(rows: list[dict]) -> dict[str, int]:
-    """Run counts from index rows (a site written from records, without the run's counters)."""
-    statuses = Counter(r["status"] for r in rows)
-    return {"documents": len(rows), "failed": statuses["failed"], "partial": statuses["partial"],
-            "tables": sum(r["tables"] for r in rows), "facts": sum(r["facts"] for r in rows),
-            "warnings": sum(r["warnings"] for r in rows), "errors": sum(r["errors"] for r in rows)}

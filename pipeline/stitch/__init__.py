@@ -123,8 +123,10 @@ def onto_columns(head: RawTable, tail: RawTable) -> None:
     if same_columns(head, tail) or len(edges) != head.n_cols + 1 or not all(c.bbox for c in tail.cells):
         return
     for c in tail.cells:
-        first = min(range(head.n_cols), key=lambda k: abs(edges[k] - c.bbox[0]))
-        last = min(range(head.n_cols), key=lambda k: abs(edges[k + 1] - c.bbox[2]))
+        box = c.bbox
+        assert box is not None  # every tail cell has one (checked above)
+        first = min(range(head.n_cols), key=lambda k: abs(edges[k] - box[0]))
+        last = min(range(head.n_cols), key=lambda k: abs(edges[k + 1] - box[2]))
         c.col, c.col_span = first, max(1, last - first + 1)
     tail.n_cols, tail.col_edges = head.n_cols, list(edges)
 

@@ -2,7 +2,17 @@
 
 `json` columns (lists, or values of either kind) are stored as JSON text in the warehouse;
 `timestamp` columns are ISO 8601 strings in the records (and JSONL) and TIMESTAMP WITH TIME
-ZONE in the warehouse. `KEYS` names each table's primary key or unique constraint."""
+ZONE in the warehouse. `KEYS` names each table's primary key or unique constraint.
+
+Records travel between stages as plain dicts (`Record`), a document's as `Records` (table name →
+rows). The `*Row` TypedDicts below spell out each table's row with Python types; a test keeps
+them equal to `SCHEMA` and checks a run's records against them."""
+from __future__ import annotations
+
+from typing import Any, TypedDict
+
+Record = dict[str, Any]  # one row of a record table, keyed by column
+Records = dict[str, list[Record]]  # a document's rows, by record table name
 
 SCHEMA: dict[str, list[tuple[str, str]]] = {
     "documents": [
@@ -76,4 +86,128 @@ KEYS: dict[str, tuple[str, tuple[str, ...]]] = {
     "perf_indicators": ("unique", ("document_id", "table_id", "record_index")),
     "quality_log": ("unique", ("document_id", "finding_index")),
     "registry": ("primary", ("url",)),
+}
+
+RECORD_TABLES: tuple[str, ...] = tuple(SCHEMA)
+
+# The Python type of each portable SQL type (a stored value may always be None).
+PYTHON_TYPES: dict[str, object] = {"text": str, "int": int, "float": float, "bool": bool, "timestamp": str,
+                                   "json": object}
+
+
+class DocumentRow(TypedDict):
+    document_id: str
+    source_uri: str | None
+    filename: str | None
+    department: str | None
+    year: int | None
+    pages: int | None
+    kind: str | None  # pipeline.model.DocumentKind
+    status: str  # pipeline.model.DocumentStatus
+    error: str | None
+    processed_at: str | None
+    quality: float | None
+    source_name: str | None
+
+
+class TableRow(TypedDict):
+    document_id: str
+    table_id: int
+    table_key: str | None
+    title: str | None
+    page_start: int | None
+    page_end: int | None
+    unit: str | None
+    source: str | None  # pipeline.model.TableSource
+    n_rows: int | None
+    n_cols: int | None
+    realign_actions: object
+    quality: float | None
+    regions: object
+
+
+class FiscalFactRow(TypedDict):
+    document_id: str
+    table_id: int
+    table_key: str | None
+    section: str | None
+    row_label: str | None
+    subject_code: str | None
+    column: str | None
+    value: float | None
+    unit: str | None
+    page: int | None
+    row_index: int | None
+    is_total: bool | None
+    parent_code: str | None
+    value_yuan: float | None
+    column_index: int | None
+
+
+class PerfProjectRow(TypedDict):
+    document_id: str
+    table_id: int
+    scope: str | None
+    project_name: str | None
+    implementing_unit: str | None
+    competent_department: str | None
+    unit: str | None
+    goal_expected: str | None
+    goal_actual: str | None
+    total_score: float | None
+    page: int | None
+    form: str | None
+    record_index: int | None
+
+
+class PerfFundRow(TypedDict):
+    document_id: str
+    table_id: int
+    scope: str | None
+    project_name: str | None
+    funding_source: str | None
+    budget_initial: float | None
+    budget_full_year: float | None
+    executed: float | None
+    execution_rate: float | None
+    weight: float | None
+    score: float | None
+    unit: str | None
+    record_index: int | None
+
+
+class PerfIndicatorRow(TypedDict):
+    document_id: str
+    table_id: int
+    scope: str | None
+    project_name: str | None
+    level1: str | None
+    level2: str | None
+    indicator: str | None
+    target: str | None
+    actual: str | None
+    weight: float | None
+    score: float | None
+    deviation_note: str | None
+    page: int | None
+    record_index: int | None
+
+
+class QualityRow(TypedDict):
+    document_id: str
+    table_id: int | None
+    page: int | None
+    severity: str  # pipeline.model.Severity
+    check: str
+    message: str
+    row_label: str | None
+    column: str | None
+    expected: object
+    actual: object
+    finding_index: int
+
+
+ROW_TYPES: dict[str, type] = {
+    "documents": DocumentRow, "tables": TableRow, "fiscal_facts": FiscalFactRow, "perf_projects": PerfProjectRow,
+    "perf_funds": PerfFundRow, "perf_indicators": PerfIndicatorRow, "quality_log": QualityRow,
 }

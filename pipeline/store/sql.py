@@ -8,15 +8,19 @@ the same documents (or registry url) take per-key advisory locks and retry a tra
 failed on a serialization failure, a deadlock or a unique violation."""
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
 import sqlalchemy as sa
 
+from pipeline.store.base import Warehouse, latest_versions, read_row, stored_row
 from pipeline.store.locking import advisory_keys, with_retries
-from pipeline.store.schema import KEYS, REGISTRY, SCHEMA
+from pipeline.store.schema import KEYS, REGISTRY, SCHEMA, Record, Records
 from pipeline.store.views import drop_statements, view_statements
-from pipeline.store.warehouse import Warehouse, _read_row, _row, latest_versions
 
-_TYPES = {"text": sa.Text, "int": sa.BigInteger, "float": sa.Float, "json": sa.Text, "bool": sa.Boolean,
-          "timestamp": lambda: sa.DateTime(timezone=True)}
+_TYPES: dict[str, Callable[[], sa.types.TypeEngine[Any]]] = {
+    "text": sa.Text, "int": sa.BigInteger, "float": sa.Float, "json": sa.Text, "bool": sa.Boolean,
+    "timestamp": lambda: sa.DateTime(timezone=True)}
 _SETUP_LOCK = 0x6A756573  # pg_advisory_xact_lock key of the warehouse setup ("jues")
 
 
@@ -72,7 +76,7 @@ class SqlWarehouse(Warehouse):
             self._add_key(con, inspector, name)
 
     @staticmethod
-    def _add_key(con: sa.Connection, inspector, name: str) -> None:
+    def _add_key(con: sa.Connection, inspector: sa.Inspector, name: str) -> None:
         kind, cols = KEYS[name]
         if kind == "primary":
             if inspector.get_pk_constraint(name).get("constrained_columns"):
@@ -98,12 +102,12 @@ class SqlWarehouse(Warehouse):
             for statement in statements:
                 con.exec_driver_sql(statement)
 
-    def replace_documents(self, documents: list[tuple[str, dict[str, list[dict]]]]) -> None:
+    def replace_documents(self, documents: list[tuple[str, Records]]) -> None:
         documents = latest_versions(documents)
         ids = [document_id for document_id, _ in documents]
         with_retries(lambda: self._replace(documents, ids))
 
-    def _replace(self, documents: list[tuple[str, dict[str, list[dict]]]], ids: list[str]) -> None:
+    def _replace(self, documents: list[tuple[str, Records]], ids: list[str]) -> None:
         """One transaction: all of the documents or none. Under READ COMMITTED two writers of one
         document would both delete (nothing yet) and both insert: the per-document lock makes the
         second wait for the first's commit, and its delete then sees, and removes, those rows."""
@@ -113,7 +117,7 @@ class SqlWarehouse(Warehouse):
                 table = self.tables[name]
                 con.execute(table.delete().where(table.c.document_id.in_(ids)))
                 names = [c for c, _ in SCHEMA[name]]
-                rows = [dict(zip(names, _row(name, r))) for _, records in documents for r in records.get(name, [])]
+                rows = [dict(zip(names, stored_row(name, r))) for _, records in documents for r in records.get(name, [])]
                 if rows:
                     con.execute(table.insert(), rows)
 
@@ -126,24 +130,26 @@ class SqlWarehouse(Warehouse):
         con.execute(sa.text("SELECT count(pg_advisory_xact_lock(k)) FROM unnest(CAST(:keys AS bigint[])) AS k"),
                     {"keys": advisory_keys(kind, names)})
 
-    def register(self, entry: dict) -> None:
+    def register(self, entry: Record) -> None:
         with_retries(lambda: self._register(entry))
 
-    def _register(self, entry: dict) -> None:
+    def _register(self, entry: Record) -> None:
         table = self.tables["registry"]
         names = [c for c, _ in REGISTRY]
         with self.engine.begin() as con:
             self._lock(con, "registry", [entry["url"]])
             con.execute(table.delete().where(table.c.url == entry["url"]))
-            con.execute(table.insert(), [dict(zip(names, _row("registry", entry)))])
+            con.execute(table.insert(), [dict(zip(names, stored_row("registry", entry)))])
 
-    def rows(self, table: str) -> list[dict]:
+    def rows(self, table: str) -> list[Record]:
         with self.engine.connect() as con:
-            return [_read_row(table, dict(r._mapping)) for r in con.execute(sa.select(self.tables[table]))]
+            return [read_row(table, dict(r._mapping)) for r in con.execute(sa.select(self.tables[table]))]
 
-    def query(self, sql: str, params: dict | None = None) -> list[dict]:
+    def query(self, sql: str, params: Sequence[object] | Mapping[str, object] | None = None) -> list[Record]:
         with self.engine.connect() as con:
-            return [dict(r._mapping) for r in con.execute(sa.text(sql), params or {})]
+            if params is not None and not isinstance(params, Mapping):
+                raise TypeError("SQLAlchemy takes named parameters (:name) as a mapping")
+            return [dict(r._mapping) for r in con.execute(sa.text(sql), dict(params or {}))]
 
     def close(self) -> None:
         self.engine.dispose()

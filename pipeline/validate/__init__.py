@@ -8,34 +8,14 @@ disclosure prints, cross-table pairs, narrative amounts — is catalog data (`pi
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from pipeline.model import Finding
 from pipeline.validate.across import check_across_tables
 from pipeline.validate.narrative import check_completeness, check_narrative, check_units
 from pipeline.validate.subjects import check_subjects
+from pipeline.validate.validation import Records, Validation
 from pipeline.validate.within import check_within_tables
 
 
-@dataclass
-class Validation:
-    findings: list[Finding] = field(default_factory=list)
-    checks: dict[int | None, int] = field(default_factory=dict)  # table_id → checks run
-
-    def ran(self, table_id: int | None, n: int = 1) -> None:
-        self.checks[table_id] = self.checks.get(table_id, 0) + n
-
-    def warn(self, check: str, message: str, table_id=None, page=None, row_label=None, column=None,
-             expected=None, actual=None) -> None:
-        self.findings.append(Finding("warning", check, message, page, table_id, row_label, column,
-                                     _round(expected), _round(actual)))
-
-
-def _round(value):
-    return round(value, 6) if isinstance(value, float) else value
-
-
-def validate_document(records: dict[str, list[dict]], narrative: list[str]) -> Validation:
+def validate_document(records: Records, narrative: list[str]) -> Validation:
     v = Validation()
     check_within_tables(records, v)
     check_across_tables(records, v)

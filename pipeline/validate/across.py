@@ -4,13 +4,18 @@ against their total)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from pipeline import catalog
 from pipeline.catalog import CrossCheck, Pick
+from pipeline.catalog.spec import CrossMode
+from pipeline.validate.validation import Records, Validation
 from pipeline.validate.within import close
 
+Units = dict[int, str | None]  # table_id → the unit the table states
 
-def pick(records: dict[str, list[dict]], selector: Pick) -> list[dict]:
+
+def pick(records: Records, selector: Pick) -> list[dict]:
     """Facts matching a selector, in document order."""
     out = []
     for f in records["fiscal_facts"]:
@@ -29,12 +34,12 @@ def pick(records: dict[str, list[dict]], selector: Pick) -> list[dict]:
     return out
 
 
-def in_wan(units: dict[int, str], fact: dict) -> float:
+def in_wan(units: Units, fact: dict) -> float:
     """A fact's value in 万元, whatever unit its table states (tables of one document differ)."""
     return (fact["value"] or 0.0) * (1e-4 if units.get(fact["table_id"]) == "元" else 1.0)
 
 
-def agree(units: dict[int, str], left: list[dict], right: dict) -> tuple[bool, float]:
+def agree(units: Units, left: list[dict], right: dict) -> tuple[bool, float]:
     """Whether the sum of `left` equals `right`, and that sum in `right`'s unit. Tables in one
     unit compare as printed (元 to the 元); across units in 万元, where each rounded figure may be
     off by 0.01."""
@@ -47,19 +52,20 @@ def agree(units: dict[int, str], left: list[dict], right: dict) -> tuple[bool, f
     return close(total, in_wan(units, right), len(left)), round(back, 6)
 
 
-def check_across_tables(records: dict[str, list[dict]], v) -> None:
-    units = {t["table_id"]: t["unit"] for t in records["tables"]}
+def check_across_tables(records: Records, v: Validation) -> None:
+    units: Units = {t["table_id"]: t["unit"] for t in records["tables"]}
     for kind in catalog.KINDS.values():
         for check in kind.cross_checks:
-            {"value": _same_value, "by_label": _each_by_label, "sum": _parts_to_total}[check.mode](records, units, check, v)
+            MODES[check.mode](records, units, check, v)
 
 
-def _warn(v, check: CrossCheck, fact: dict, expected, actual, what: str | None = None) -> None:
+def _warn(v: Validation, check: CrossCheck, fact: dict, expected: float | None, actual: float | None,
+          what: str | None = None) -> None:
     v.warn("cross_table", what or check.name, fact["table_id"], fact["page"], fact["row_label"], fact["column"],
            expected, actual)
 
 
-def _same_value(records, units, check: CrossCheck, v) -> None:
+def _same_value(records: Records, units: Units, check: CrossCheck, v: Validation) -> None:
     a, b = pick(records, check.left), pick(records, check.right)
     if a and b:
         v.ran(a[0]["table_id"])
@@ -67,8 +73,8 @@ def _same_value(records, units, check: CrossCheck, v) -> None:
             _warn(v, check, a[0], b[0]["value"], a[0]["value"])
 
 
-def _each_by_label(records, units, check: CrossCheck, v) -> None:
-    lines = {}
+def _each_by_label(records: Records, units: Units, check: CrossCheck, v: Validation) -> None:
+    lines: dict[str | None, dict] = {}
     for f in pick(records, check.right):
         lines.setdefault(f["row_label"], f)
     for f in pick(records, check.left):
@@ -79,7 +85,7 @@ def _each_by_label(records, units, check: CrossCheck, v) -> None:
                 _warn(v, check, f, other["value"], f["value"], f"class {f['subject_code']}: {check.name}")
 
 
-def _parts_to_total(records, units, check: CrossCheck, v) -> None:
+def _parts_to_total(records: Records, units: Units, check: CrossCheck, v: Validation) -> None:
     parts = pick(records, check.left) or (pick(records, check.fallback) if check.fallback else [])
     totals = pick(records, check.right)
     if parts and totals:
@@ -88,3 +94,11 @@ def _parts_to_total(records, units, check: CrossCheck, v) -> None:
         holds, total = agree(units, parts, target)
         if not holds:
             _warn(v, check, parts[0], target["value"], total)
+
+
+# CrossCheck.mode → how its two selections are compared
+MODES: dict[CrossMode, Callable[[Records, Units, CrossCheck, Validation], None]] = {
+    "value": _same_value,
+    "by_label": _each_by_label,
+    "sum": _parts_to_total,
+}

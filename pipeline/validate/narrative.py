@@ -6,9 +6,10 @@ import re
 from statistics import median
 
 from pipeline import catalog
-from pipeline.catalog import DisclosureKind
+from pipeline.catalog import DisclosureKind, NarrativeAmount
 from pipeline.numbers import parse_number
-from pipeline.validate.across import in_wan, pick
+from pipeline.validate.across import Units, in_wan, pick
+from pipeline.validate.validation import Records, Validation
 from pipeline.validate.within import close
 
 # Amounts in 万元 by table unit: a figure this many times the others is in another unit.
@@ -20,7 +21,7 @@ def compact(text: str) -> str:
     return "".join(text.split())
 
 
-def disclosure_of(records) -> DisclosureKind | None:
+def disclosure_of(records: Records) -> DisclosureKind | None:
     """The kind of disclosure whose standard tables the document prints (enough of them)."""
     keys = {t["table_key"] for t in records["tables"]}
     for kind in catalog.KINDS.values():
@@ -29,7 +30,7 @@ def disclosure_of(records) -> DisclosureKind | None:
     return None
 
 
-def check_completeness(records, narrative: list[str], v) -> None:
+def check_completeness(records: Records, narrative: list[str], v: Validation) -> None:
     keys = {t["table_key"]: t for t in records["tables"]}
     kind = disclosure_of(records)
     for wanted in kind.tables if kind else ():
@@ -57,16 +58,16 @@ def stated_tolerance(amount_text: str) -> float:
     return 0.5 * 10 ** -decimals + 0.011
 
 
-def check_narrative(records, narrative: list[str], v) -> None:
+def check_narrative(records: Records, narrative: list[str], v: Validation) -> None:
     """Amounts the text states against the cells they describe (the text speaks in 万元)."""
     text = compact("".join(narrative))
-    units = {t["table_id"]: t["unit"] for t in records["tables"]}
+    units: Units = {t["table_id"]: t["unit"] for t in records["tables"]}
     for kind in catalog.KINDS.values():
         for amount in kind.narrative:
             m = re.search(amount.pattern, text)
             facts = pick(records, amount.fact) if m else []
             stated = parse_number(m.group("amount")) if m else None
-            if stated is None:
+            if m is None or stated is None:
                 continue
             if not facts:
                 stated_over_blank(records, amount, m.group(0), stated, v)
@@ -82,7 +83,7 @@ def check_narrative(records, narrative: list[str], v) -> None:
     check_project_narrative(records, text, v)
 
 
-def stated_over_blank(records, amount, phrase: str, stated: float, v) -> None:
+def stated_over_blank(records: Records, amount: NarrativeAmount, phrase: str, stated: float, v: Validation) -> None:
     """The text gives an amount for a cell every template of the table prints, and the table
     leaves it blank: one of the two is wrong."""
     tables = [t for t in records["tables"] if t["table_key"] == amount.fact.table_key]
@@ -95,7 +96,7 @@ def stated_over_blank(records, amount, phrase: str, stated: float, v) -> None:
                table["page_start"], amount.fact.label, amount.fact.column, stated, None)
 
 
-def check_project_narrative(records, text: str, v) -> None:
+def check_project_narrative(records: Records, text: str, v: Validation) -> None:
     """A project's executed amount in its goal text, or in a 自评综述 sentence naming it."""
     for project in records["perf_projects"]:
         funds = [f for f in records["perf_funds"] if f["table_id"] == project["table_id"] and f["executed"] is not None]
@@ -121,7 +122,7 @@ def check_project_narrative(records, text: str, v) -> None:
             break
 
 
-def check_units(records, v) -> None:
+def check_units(records: Records, v: Validation) -> None:
     """A project's amounts a hundred times and more above the document's other projects, in a
     万元 table, were most likely printed in 元. Self-evaluations of projects only: a department's
     total, or a budget's targets for projects of every size, are no project like the others."""

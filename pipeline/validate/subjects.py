@@ -13,9 +13,10 @@ from collections import defaultdict
 
 from pipeline import catalog
 from pipeline.catalog import subjects
+from pipeline.validate.validation import Records, Validation
 
 
-def check_subjects(records: dict[str, list[dict]], v) -> None:
+def check_subjects(records: Records, v: Validation) -> None:
     by_code: dict[tuple[int, str], list[dict]] = defaultdict(list)
     for f in records["fiscal_facts"]:
         if f["subject_code"]:

@@ -6,11 +6,12 @@ import re
 from collections import defaultdict
 
 from pipeline import catalog, identities
+from pipeline.validate.validation import Records, Validation
 
 TOLERANCE = identities.TOLERANCE_PER_TERM
 
 
-def fact_rows(records: dict[str, list[dict]]) -> dict[tuple, dict[str, dict]]:
+def fact_rows(records: Records) -> dict[tuple, dict[str, dict]]:
     """(table_id, table_key, section, row_label, subject_code, page) → column → fact, one entry
     per printed row (`row_index`): rows that repeat a label and code stay apart."""
     rows: dict[tuple, dict[str, dict]] = defaultdict(dict)
@@ -24,7 +25,7 @@ def close(expected: float, actual: float, terms: int) -> bool:
     return abs(expected - actual) <= TOLERANCE * max(terms, 1)
 
 
-def unaccounted_columns(records: dict[str, list[dict]]) -> set[int]:
+def unaccounted_columns(records: Records) -> set[int]:
     """Budget tables with a column the catalog cannot place (neither one of the table's columns,
     nor a sub-column of one, nor another year's or the change's): their row identities may lack
     a part, so they are not checked (a template of another province must not draw a false
@@ -43,11 +44,11 @@ def unaccounted_columns(records: dict[str, list[dict]]) -> set[int]:
 _EARLIER_YEAR = re.compile(r"^((?:19|20)\d{2}年|上年|增减|比上年)")  # another year's figure, or the change
 
 
-def check_within_tables(records: dict[str, list[dict]], v) -> None:
+def check_within_tables(records: Records, v: Validation) -> None:
     rows = fact_rows(records)
     keys = {f["table_id"]: f["table_key"] for f in records["fiscal_facts"]}
     unplaced = unaccounted_columns(records)
-    for (table_id, table_key, section, label, code, page, _), cells in rows.items():
+    for (table_id, table_key, _section, label, _code, page, _), cells in rows.items():
         spec = catalog.BY_KEY[table_key]
         if table_id in unplaced:
             continue
@@ -65,9 +66,9 @@ def check_within_tables(records: dict[str, list[dict]], v) -> None:
     check_performance(records, v)
 
 
-def check_hierarchy(records, keys, v) -> None:
+def check_hierarchy(records: Records, keys: dict[int, str], v: Validation) -> None:
     """类 = Σ款, 款 = Σ项 per column; the 合计 row = Σ 类 (per section where there are two)."""
-    rows: dict[tuple, dict[str, dict[int, dict[str, tuple]]]] = defaultdict(lambda: defaultdict(dict))
+    rows: dict[tuple, dict[str, dict[int | None, dict[str, tuple]]]] = defaultdict(lambda: defaultdict(dict))
     totals: dict[tuple, dict[str, tuple]] = defaultdict(dict)
     for f in records["fiscal_facts"]:
         if not catalog.BY_KEY[keys[f["table_id"]]].coded:
@@ -90,7 +91,7 @@ def check_hierarchy(records, keys, v) -> None:
                          f"{section or ''}合计 = Σ classes", "table_total")
 
 
-def one_row_per_code(by_code: dict[str, dict[int, dict[str, tuple]]]) -> dict[str, dict[str, tuple]]:
+def one_row_per_code(by_code: dict[str, dict[int | None, dict[str, tuple]]]) -> dict[str, dict[str, tuple]]:
     """Each code's row; a code printed on two rows counts once where the rows agree (a 款 code
     repeated on its only 项 row) and not at all where they differ (two classifications side by
     side: which row nests under which cannot be read) — sums over it are not checked."""
@@ -102,7 +103,8 @@ def one_row_per_code(by_code: dict[str, dict[int, dict[str, tuple]]]) -> dict[st
     return out
 
 
-def _compare_sum(v, table_id, parent: dict[str, tuple], children: list[dict[str, tuple]], what: str, check: str):
+def _compare_sum(v: Validation, table_id: int, parent: dict[str, tuple], children: list[dict[str, tuple]], what: str,
+                 check: str) -> None:
     for column, (value, page, label) in parent.items():
         parts = [c[column][0] for c in children if column in c]
         if not parts:
@@ -113,7 +115,7 @@ def _compare_sum(v, table_id, parent: dict[str, tuple], children: list[dict[str,
             v.warn(check, what, table_id, page, label, column, expected, value)
 
 
-def check_summary_sides(records, keys, v) -> None:
+def check_summary_sides(records: Records, keys: dict[int, str], v: Validation) -> None:
     """收入 总计 = 支出 总计 in the two-sided summaries (收入 | 支出)."""
     totals: dict[int, dict[str, dict]] = defaultdict(dict)
     for f in records["fiscal_facts"]:
@@ -134,7 +136,7 @@ _GRAND_TOTAL = re.compile(r"(收入|支出|收支)?总计")
 _SIDE_TOTAL_COLUMNS = ("决算数", "预算数", "合计")
 
 
-def check_performance(records, v) -> None:
+def check_performance(records: Records, v: Validation) -> None:
     """执行率 = 执行数 / 预算数; 得分 ≤ 分值; 总分 = Σ 得分 where the table prints one."""
     for f in records["perf_funds"]:
         budget = f["budget_full_year"] if f["budget_full_year"] is not None else f["budget_initial"]
@@ -148,7 +150,7 @@ def check_performance(records, v) -> None:
         _score_within_weight(v, f, f["funding_source"])
     for f in records["perf_indicators"]:
         _score_within_weight(v, f, f["indicator"])
-    scores = defaultdict(float)  # per form: a table may hold several (table_id, project_name)
+    scores: defaultdict[tuple[int, str | None], float] = defaultdict(float)  # per form: a table may hold several (table_id, project_name)
     for f in records["perf_indicators"] + records["perf_funds"]:
         scores[(f["table_id"], f["project_name"])] += f["score"] or 0.0
     for p in records["perf_projects"]:
@@ -160,7 +162,7 @@ def check_performance(records, v) -> None:
                        expected, p["total_score"])
 
 
-def _score_within_weight(v, rec, label) -> None:
+def _score_within_weight(v: Validation, rec: dict, label: str | None) -> None:
     if rec.get("weight") is not None and rec.get("score") is not None:
         v.ran(rec["table_id"])
         if rec["score"] > rec["weight"] + 0.01:

@@ -1,6 +1,6 @@
 """Warehouses: DuckDB embedded by default; PostgreSQL (any SQLAlchemy URL) in production.
 
-Entry point: `open_warehouse(url)`. Opening a warehouse creates its tables with their keys
+Entry point: `DuckDBWarehouse(path)` (through `pipeline.store.open_warehouse`). Opening a warehouse creates its tables with their keys
 (`schema.KEYS`), migrates one made by an older version (no keys, text timestamps) in one
 transaction, and creates or replaces the analyst views (`pipeline.store.views`).
 
@@ -8,87 +8,39 @@ Concurrent writers: a DuckDB file is opened for each operation and waited for wh
 process holds it (`pipeline.store.locking`); PostgreSQL serialises writers per document."""
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
+import pandas as pd
 
+from pipeline.store.base import Warehouse, columns_of, latest_versions, read_row, stored_row
 from pipeline.store.locking import wait_for_lock
-from pipeline.store.schema import KEYS, REGISTRY, SCHEMA
+from pipeline.store.schema import KEYS, REGISTRY, SCHEMA, Record, Records
 from pipeline.store.views import view_statements
 
 _SQL_TYPES = {"text": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "json": "VARCHAR", "bool": "BOOLEAN",
               "timestamp": "TIMESTAMP WITH TIME ZONE"}
 
 
-def columns_of(table: str) -> list[tuple[str, str]]:
-    """The (column, kind) pairs of a record table or the registry."""
-    return REGISTRY if table == "registry" else SCHEMA[table]
-
-
-def to_timestamp(value):
-    """An ISO 8601 string (the records' form) as an aware datetime; UTC when it names no zone."""
-    if value is None or isinstance(value, datetime):
-        return value
-    parsed = datetime.fromisoformat(str(value))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def from_timestamp(value):
-    """A warehouse timestamp back in the records' form (`2026-01-02T03:04:05+00:00`), so rows read
-    back (crawl outputs, JSONL) are what the pipeline wrote."""
-    if not isinstance(value, datetime):
-        return value
-    value = value if value.tzinfo else value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).isoformat(timespec="seconds" if not value.microsecond else "auto")
-
-
-def _row(table: str, rec: dict) -> tuple:
-    out = []
-    for col, kind in columns_of(table):
-        value = rec.get(col)
-        if kind == "json" and value is not None:
-            value = json.dumps(value, ensure_ascii=False)
-        elif kind == "timestamp":
-            value = to_timestamp(value)
-        out.append(value)
-    return tuple(out)
-
-
-def _read_row(table: str, row: dict) -> dict:
-    """A stored row as the records hold it (timestamps as ISO strings)."""
-    for col, kind in columns_of(table):
-        if kind == "timestamp" and col in row:
-            row[col] = from_timestamp(row[col])
-    return row
-
-
 _PANDAS_TYPES = {"text": "string", "int": "Int64", "float": "Float64", "json": "string", "bool": "boolean",
                  "timestamp": "string"}
 
 
-def _frame(table: str, records: list[dict]):
+def _frame(table: str, records: list[Record]) -> pd.DataFrame:
     """The records as a DataFrame of nullable typed columns: DuckDB takes it in one scan, where
     `executemany` costs about a millisecond a row (3.6 s for a 100-page document's facts).
     Timestamps travel as ISO text and are cast by the INSERT."""
-    import pandas as pd
-
-    rows = [_row(table, r) for r in records]
-    columns = {}
+    rows = [stored_row(table, r) for r in records]
+    columns: dict[str, Any] = {}
     for i, (col, kind) in enumerate(SCHEMA[table]):
-        values = [row[i] for row in rows]
+        values: list[Any] = [row[i] for row in rows]
         if kind == "timestamp":
             values = [None if v is None else v.isoformat() for v in values]
-        columns[col] = pd.array(values, dtype=_PANDAS_TYPES[kind])
+        columns[col] = pd.array(values, dtype=_PANDAS_TYPES[kind])  # type: ignore[call-overload]  # a dtype name chosen per column
     return pd.DataFrame(columns)
-
-
-def latest_versions(documents: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
-    """One entry per document id, the last given (as if each replaced the one before)."""
-    return list({document_id: (document_id, records) for document_id, records in documents}.values())
 
 
 def _key_sql(table: str) -> str:
@@ -97,42 +49,10 @@ def _key_sql(table: str) -> str:
     return f"PRIMARY KEY ({names})" if kind == "primary" else f"UNIQUE ({names})"
 
 
-def _create_sql(table: str, name: str | None = None, extra: list[tuple[str, str]] = ()) -> str:
+def _create_sql(table: str, name: str | None = None, extra: Sequence[tuple[str, str]] = ()) -> str:
     """CREATE TABLE with the table's columns (then `extra` (column, SQL type) pairs) and its key."""
     cols = [f'"{c}" {_SQL_TYPES[k]}' for c, k in columns_of(table)] + [f'"{c}" {t}' for c, t in extra]
     return f'CREATE TABLE IF NOT EXISTS "{name or table}" ({", ".join(cols)}, {_key_sql(table)})'
-
-
-class Warehouse:
-    """Common interface: `replace_documents([(document_id, records), ...])` and `rows(table)`."""
-
-    def replace_documents(self, documents: list[tuple[str, dict[str, list[dict]]]]) -> None:
-        """The documents' records replace whatever the warehouse held for them, all in one
-        transaction: a batch costs a few statements per table, not per document."""
-        raise NotImplementedError
-
-    def replace_document(self, document_id: str, records: dict[str, list[dict]]) -> None:
-        self.replace_documents([(document_id, records)])
-
-    def rows(self, table: str) -> list[dict]:
-        raise NotImplementedError
-
-    def query(self, sql: str, params: list | None = None) -> list[dict]:
-        """Rows of a SELECT as dicts (positional `?` parameters on DuckDB, `:name` on SQLAlchemy)."""
-        raise NotImplementedError
-
-    def register(self, entry: dict) -> None:
-        """Insert or update a registry row (keyed by url)."""
-        raise NotImplementedError
-
-    def registry(self, status: str | None = None) -> list[dict]:
-        return [r for r in self.rows("registry") if status is None or r["status"] == status]
-
-    def registry_entry(self, url: str) -> dict | None:
-        return next((r for r in self.rows("registry") if r["url"] == url), None)
-
-    def close(self) -> None:
-        pass
 
 
 class DuckDBWarehouse(Warehouse):
@@ -224,7 +144,7 @@ class DuckDBWarehouse(Warehouse):
         con.execute(f'DROP TABLE "{table}"')
         con.execute(f'ALTER TABLE "{new}" RENAME TO "{table}"')
 
-    def replace_documents(self, documents: list[tuple[str, dict[str, list[dict]]]]) -> None:
+    def replace_documents(self, documents: list[tuple[str, Records]]) -> None:
         documents = latest_versions(documents)
         ids = [document_id for document_id, _ in documents]
         # the file lock makes this process the only writer, so delete-then-insert cannot interleave
@@ -247,29 +167,29 @@ class DuckDBWarehouse(Warehouse):
                 con.execute("ROLLBACK")
                 raise
 
-    def register(self, entry: dict) -> None:
+    def register(self, entry: Record) -> None:
         names = [c for c, _ in REGISTRY]
         with self._connection() as con:
             con.execute("BEGIN TRANSACTION")
             try:
                 con.execute('DELETE FROM "registry" WHERE url = ?', [entry["url"]])
                 con.execute(f'INSERT INTO "registry" ({", ".join(names)}) VALUES ({", ".join("?" for _ in names)})',
-                            list(_row("registry", entry)))
+                            list(stored_row("registry", entry)))
                 con.execute("COMMIT")
             except Exception:
                 con.execute("ROLLBACK")
                 raise
 
-    def rows(self, table: str) -> list[dict]:
+    def rows(self, table: str) -> list[Record]:
         with self._connection() as con:
             cur = con.execute(f'SELECT * FROM "{table}"')
             names = [d[0] for d in cur.description]
-            return [_read_row(table, dict(zip(names, r))) for r in cur.fetchall()]
+            return [read_row(table, dict(zip(names, r))) for r in cur.fetchall()]
 
-    def query(self, sql: str, params: list | None = None) -> list[dict]:
+    def query(self, sql: str, params: Sequence[object] | Mapping[str, object] | None = None) -> list[Record]:
         """Rows of any SELECT (over the views, say) as dicts."""
         with self._connection() as con:
-            cur = con.execute(sql, params or [])
+            cur = con.execute(sql, params or [])  # ? by position, $name by name
             names = [d[0] for d in cur.description]
             return [dict(zip(names, r)) for r in cur.fetchall()]
 
@@ -277,14 +197,3 @@ class DuckDBWarehouse(Warehouse):
         """Nothing is held between operations but an in-memory database's connection."""
         if self._memory is not None:
             self._memory.close()  # kept, closed: later calls fail rather than open an empty database
-
-
-def open_warehouse(url: str) -> Warehouse:
-    """`duckdb:///path/to/file.duckdb` (or `duckdb:///:memory:`); other URLs go to SQLAlchemy."""
-    if url.startswith("duckdb:///"):
-        return DuckDBWarehouse(url[len("duckdb:///"):])
-    if url.startswith(("postgresql", "postgres://", "sqlite")):
-        from pipeline.store.sql import SqlWarehouse
-
-        return SqlWarehouse(url)
-    raise ValueError(f"unsupported warehouse URL: {url!r} (use duckdb:///FILE or postgresql://…)")

@@ -1,17 +1,33 @@
-"""Ruling lines → table grids.
+"""Ruling lines → table grids → raw tables, for every extractor that reads rulings.
+
+Entry points: `table_grids(regions)` (the grids of the ruled regions that are tables) and
+`grid_table(grid, texts, page_no, source)` (a grid and its cell texts → `RawTable`). The
+native extractor (`pipeline.extract.native`, rulings from the PDF's drawings) and the OCR
+path (`pipeline.ocr`, rulings found in the page image) both go through them, so merged cells
+get the same spans and tables the same limits whichever way a page is read.
 
 Explicit geometry, as in pdfplumber's table finder: snap and join the ruling segments, group
-the ones that touch into table regions, lay the elementary grid over each region and merge the
-elementary cells that no ruling separates (merged header cells, row spans).
+the ones that touch into table regions (`split_orientation`, `group_regions`), lay the
+elementary grid over each region and merge the elementary cells that no ruling separates
+(merged header cells, row spans: `build_grid`, `merge_cells`).
 """
 from __future__ import annotations
 
+import bisect
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+
+from pipeline.model import BBox, Cell, RawTable, TableSource
 
 SNAP = 1.6  # pt: ruling ends drawn by different strokes land this far apart
 JOIN = 2.5  # pt: gap bridged between collinear segments
 MIN_LEN = 3.0  # pt: shorter strokes are tick marks or glyph parts, not rulings
 COVER = 0.6  # share of an edge a ruling must cover to separate two cells
+MIN_TABLE_AREA = 400.0  # pt²: smaller ruled boxes are decorations
+
+Line = tuple[float, float, float, float]  # a line item or rectangle: x0, y0, x1, y1 in points
+Region = tuple[list["Segment"], list["Segment"]]  # touching horizontal and vertical rulings
+MergedCell = tuple[int, int, int, int, list[tuple[int, int]]]  # row, col, row_span, col_span, members
 
 
 @dataclass
@@ -31,11 +47,11 @@ class Grid:
     vs: list[Segment] = field(default_factory=list)
 
     @property
-    def bbox(self):
+    def bbox(self) -> BBox:
         return (self.xs[0], self.ys[0], self.xs[-1], self.ys[-1])
 
 
-def split_orientation(lines, rects):
+def split_orientation(lines: Iterable[Line], rects: Iterable[Line]) -> tuple[list[Segment], list[Segment]]:
     """Horizontal and vertical segments from line items (x0, y0, x1, y1) and rectangles.
 
     Thin rectangles are rulings; a larger stroked rectangle contributes its four edges."""
@@ -43,9 +59,10 @@ def split_orientation(lines, rects):
     return join_collinear(hs), join_collinear(vs)
 
 
-def raw_segments(lines, rects) -> tuple[list[Segment], list[Segment]]:
+def raw_segments(lines: Iterable[Line], rects: Iterable[Line]) -> tuple[list[Segment], list[Segment]]:
     """`split_orientation` without snapping and joining: one segment per stroke (cheap)."""
-    hs, vs = [], []
+    hs: list[Segment] = []
+    vs: list[Segment] = []
     for x0, y0, x1, y1 in lines:
         if abs(y1 - y0) <= 1.0 and abs(x1 - x0) >= MIN_LEN:
             hs.append(Segment((y0 + y1) / 2, min(x0, x1), max(x0, x1)))
@@ -105,20 +122,19 @@ def _touches(h: Segment, v: Segment) -> bool:
     return h.lo - JOIN <= v.pos <= h.hi + JOIN and v.lo - JOIN <= h.pos <= v.hi + JOIN
 
 
-def group_regions(hs: list[Segment], vs: list[Segment]):
+def _find(parent: list[int], i: int) -> int:
+    """Union-find root of `i`, halving the path on the way."""
+    while parent[i] != i:
+        parent[i] = parent[parent[i]]
+        i = parent[i]
+    return i
+
+
+def group_regions(hs: list[Segment], vs: list[Segment]) -> list[Region]:
     """Connected groups of touching rulings: each is one table candidate."""
     parent = list(range(len(hs) + len(vs)))
-
-    def find(i):
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
     vs_sorted = sorted(range(len(vs)), key=lambda j: vs[j].pos)
     vpos = [vs[j].pos for j in vs_sorted]
-    import bisect
-
     for i, h in enumerate(hs):
         start = bisect.bisect_left(vpos, h.lo - JOIN)
         for k in range(start, len(vs_sorted)):
@@ -126,12 +142,12 @@ def group_regions(hs: list[Segment], vs: list[Segment]):
             if vs[j].pos > h.hi + JOIN:
                 break
             if _touches(h, vs[j]):
-                parent[find(i)] = find(len(hs) + j)
-    groups: dict[int, tuple[list[Segment], list[Segment]]] = {}
+                parent[_find(parent, i)] = _find(parent, len(hs) + j)
+    groups: dict[int, Region] = {}
     for i, h in enumerate(hs):
-        groups.setdefault(find(i), ([], []))[0].append(h)
+        groups.setdefault(_find(parent, i), ([], []))[0].append(h)
     for j, v in enumerate(vs):
-        groups.setdefault(find(len(hs) + j), ([], []))[1].append(v)
+        groups.setdefault(_find(parent, len(hs) + j), ([], []))[1].append(v)
     return [g for g in groups.values() if len(g[0]) >= 2 and len(g[1]) >= 2]
 
 
@@ -144,47 +160,47 @@ def _covered(segs: list[Segment], pos: float, lo: float, hi: float) -> bool:
     return got >= need
 
 
-def merge_cells(nr: int, nc: int, open_right, open_below) -> list[tuple[int, int, int, int, list[tuple[int, int]]]]:
+def _row_runs(members: list[tuple[int, int]], r0: int, r1: int) -> list[MergedCell]:
+    """A region that is no rectangle, as its rows' runs of adjacent elementary cells."""
+    boxes: list[MergedCell] = []
+    for r in range(r0, r1 + 1):
+        cols = sorted(c for rr, c in members if rr == r)
+        start = prev = cols[0]
+        for c in cols[1:]:
+            if c != prev + 1:
+                boxes.append((r, start, 1, prev - start + 1, [(r, k) for k in range(start, prev + 1)]))
+                start = c
+            prev = c
+        boxes.append((r, start, 1, prev - start + 1, [(r, k) for k in range(start, prev + 1)]))
+    return boxes
+
+
+def merge_cells(nr: int, nc: int, open_right: Callable[[int, int], bool],
+                open_below: Callable[[int, int], bool]) -> list[MergedCell]:
     """Elementary cells joined where nothing separates them (`open_right(r, c)`: no border
     between (r, c) and (r, c+1); `open_below(r, c)` likewise downwards) → (row, col, row_span,
     col_span, members) per merged cell, top-left anchored, in reading order. A merged cell is a
     rectangle; a region that is not (an outer frame drawn around title and table leaves an L of
     unruled space) is split into its rows' horizontal runs."""
     parent = list(range(nr * nc))
-
-    def find(i):
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
     for r in range(nr):
         for c in range(nc):
             if c + 1 < nc and open_right(r, c):
-                parent[find(r * nc + c + 1)] = find(r * nc + c)
+                parent[_find(parent, r * nc + c + 1)] = _find(parent, r * nc + c)
             if r + 1 < nr and open_below(r, c):
-                parent[find((r + 1) * nc + c)] = find(r * nc + c)
+                parent[_find(parent, (r + 1) * nc + c)] = _find(parent, r * nc + c)
     groups: dict[int, list[tuple[int, int]]] = {}
     for r in range(nr):
         for c in range(nc):
-            groups.setdefault(find(r * nc + c), []).append((r, c))
-    boxes: list[tuple[int, int, int, int, list[tuple[int, int]]]] = []
+            groups.setdefault(_find(parent, r * nc + c), []).append((r, c))
+    boxes: list[MergedCell] = []
     for members in groups.values():
         r0, r1 = min(r for r, _ in members), max(r for r, _ in members)
         c0, c1 = min(c for _, c in members), max(c for _, c in members)
         if len(members) == (r1 - r0 + 1) * (c1 - c0 + 1):
             boxes.append((r0, c0, r1 - r0 + 1, c1 - c0 + 1, sorted(members)))
-            continue
-        for r in range(r0, r1 + 1):
-            cols = sorted(c for rr, c in members if rr == r)
-            start = prev = cols[0]
-            for c in cols[1:] + [None]:
-                if c is None or c != prev + 1:
-                    boxes.append((r, start, 1, prev - start + 1, [(r, k) for k in range(start, prev + 1)]))
-                    if c is not None:
-                        start = c
-                if c is not None:
-                    prev = c
+        else:
+            boxes += _row_runs(members, r0, r1)
     boxes.sort()
     return boxes
 
@@ -205,3 +221,33 @@ def build_grid(hs: list[Segment], vs: list[Segment]) -> Grid | None:
     owner_of = {rc: i for i, box in enumerate(boxes) for rc in box[4]}
     owner = [[owner_of[(r, c)] for c in range(nc)] for r in range(nr)]
     return Grid(xs, ys, cells, owner, hs, vs)
+
+
+def is_table(grid: Grid, min_cols: int = 1, min_width: float = 0.0) -> bool:
+    """Whether a ruled grid is a table: `MIN_TABLE_AREA` or more, two cells at least, and
+    `min_cols` columns and `min_width` points across."""
+    x0, y0, x1, y1 = grid.bbox
+    return ((x1 - x0) * (y1 - y0) >= MIN_TABLE_AREA and len(grid.cells) >= 2
+            and len(grid.xs) - 1 >= min_cols and x1 - x0 >= min_width)
+
+
+def table_grids(regions: Iterable[Region], min_cols: int = 1, min_width: float = 0.0) -> list[Grid]:
+    """The grids of ruled regions (`group_regions`) that are tables (`is_table`), top to
+    bottom, then left to right."""
+    grids = [grid for grid in (build_grid(hs, vs) for hs, vs in regions)
+             if grid is not None and is_table(grid, min_cols, min_width)]
+    grids.sort(key=lambda g: (g.bbox[1], g.bbox[0]))
+    return grids
+
+
+def grid_table(grid: Grid, texts: Sequence[str], page_no: int, source: TableSource,
+               scores: Sequence[float] | None = None) -> RawTable:
+    """A grid and the text of each of its cells (in `grid.cells` order; with a confidence
+    each when `scores` is given, else 1.0) → the page's `RawTable`."""
+    cells = []
+    for i, ((r, c, rs, cs), text) in enumerate(zip(grid.cells, texts)):
+        bbox = (grid.xs[c], grid.ys[r], grid.xs[c + cs], grid.ys[r + rs])
+        cells.append(Cell(r, c, text, bbox, rs, cs, scores[i] if scores is not None else 1.0, page_no))
+    n_rows = len(grid.ys) - 1
+    return RawTable(cells=cells, n_rows=n_rows, n_cols=len(grid.xs) - 1, page=page_no, source=source,
+                    bbox=grid.bbox, page_end=page_no, row_pages=[page_no] * n_rows, col_edges=list(grid.xs))

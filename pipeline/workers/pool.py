@@ -1,29 +1,9 @@
-"""Supervised worker processes: every document is processed in a child process the run watches.
+"""The supervisor's side: a pool of watched worker processes (see `pipeline.workers`).
 
-Entry points: `process_supervised(jobs, options, workers)` → (job index, DocumentResult) for every
-job, as each is done; `WorkerPool(options, workers)` for jobs that come one by one (a crawl).
-
-Why processes: PyMuPDF, OpenCV and onnxruntime run native code that no Python timeout can
-interrupt, and a crash there (a segfault, an abort, the OOM killer) ends its whole process. So a
-worker reports its progress over a pipe (before each page, each table, validation, the report
-crops) and the supervisor
-
-- kills a worker that reports nothing for `options.page_timeout` seconds, or whose resident
-  memory passes `options.max_memory_mb`;
-- when it killed a worker, or a worker died, on a page: processes that document again in a
-  fresh worker without that page (an `error` finding names the page and why; the document ends
-  `partial`), up to MAX_SKIPPED_PAGES pages; stuck or dead anywhere else, or past that count,
-  the document fails with a one-line error and no other record.
-
-Either way the run goes on with the other documents. A worker is a fresh interpreter (about
-0.5 s to start) that serves document after document and keeps its OCR engine between them; it
-retires after RECYCLE_AFTER documents, or between documents once its memory passes half the
-cap, and a fresh one takes over. With several workers, the largest files go first (the
-slowest, as a rule), so that one long scan does not finish alone at the end of the run, and
-the cores are shared among the busy workers for OCR threads (`WorkerPool.hand_out`).
-"""
+Entry point: `WorkerPool(options, workers)`: `submit` jobs, take `completed` results, `close`."""
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -32,37 +12,25 @@ import subprocess
 import sys
 import time
 from collections import deque
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Protocol
+from typing import Literal
 
 import psutil
 
-from pipeline.ocr import use_threads
-from pipeline.outputs import document_outputs
-from pipeline.process import DocumentResult, Options, failed_document, process_document
+from pipeline.model import Stage
+from pipeline.process import DocumentResult, Options, failed_document
+from pipeline.workers.messages import Assign, FromWorker, Heartbeat, Job, Ready, Setup, Stop, Threads
 
 POLL = 0.25  # s between checks of the workers' clocks and memory
 MAX_SKIPPED_PAGES = 3  # pages of one document that may hang or crash a worker before it is given up
-PR_SET_PDEATHSIG = 1  # prctl(2)
 RECYCLE_AFTER = 200  # documents a worker serves before a fresh one takes over
 RECYCLE_SHARE = 0.5  # ... or once, between documents, its memory passes this share of the cap
 STARTUP_TIMEOUT = 60.0  # s a new worker may take to import the pipeline (a busy machine is slow)
 
-
-@dataclass
-class Job:
-    """One document to process; the `source_*` / `filename` fields as in `process_document`."""
-
-    path: str
-    source_uri: str | None = None
-    source_name: str | None = None
-    filename: str | None = None
-    # a run's job: the worker draws the report crops and renders the document's JSONL lines and
-    # report section too (pipeline.outputs), in parallel with the other workers
-    with_outputs: bool = True
+# where a worker is: the stage of its last heartbeat and its detail (a page or table number)
+Where = tuple[Stage | Literal["start"], int | None]
 
 
 @dataclass
@@ -70,71 +38,6 @@ class _Task:
     index: int
     job: Job
     skip: dict[int, str] = field(default_factory=dict)  # pages not to read again, and why
-
-
-def die_with_parent(parent_pid: int) -> None:
-    """A worker must not outlive its supervisor, even while stuck in native code that never
-    reads the socket again: the kernel kills it when the supervisor dies (Linux)."""
-    try:
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):  # not Linux: the EOF on the socket still ends an idle worker
-        return
-    if os.getppid() != parent_pid:  # the supervisor died before the request took effect
-        os._exit(1)
-
-
-def serve(fd: int, parent_pid: int) -> None:
-    """A worker (`python -m pipeline.worker_entry FD PID`): documents in, progress and results out over
-    the socket FD, until told to stop or orphaned (the supervisor gone: EOF, or PDEATHSIG)."""
-    die_with_parent(parent_pid)
-    conn = Connection(fd)
-    sys_path, log_file = conn.recv()
-    sys.path[:] = sys_path  # `module:factory` OCR engines import here as they would in the run
-    if log_file:
-        logging.basicConfig(filename=log_file, level=logging.INFO,
-                            format="%(asctime)s %(levelname)s %(name)s[worker %(process)d]: %(message)s")
-    use_threads(int(os.environ.get("JUESUAN_THREADS") or 0) or (os.cpu_count() or 1))
-    conn.send(("ready", None))
-
-    def take_share(threads: int) -> None:
-        logging.getLogger("juesuan").info("OCR and OpenCV threads: %d", threads)
-        use_threads(threads)
-
-    def follow_share() -> None:
-        """Between pages: the supervisor's word on this worker's share of the cores, if any."""
-        try:
-            while conn.poll():
-                take_share(conn.recv()[1])  # only ("threads", n) comes while a document is in hand
-        except (EOFError, OSError):  # the supervisor is gone: no one wants this document now
-            os._exit(1)
-
-    while True:
-        try:
-            message = conn.recv()
-        except (EOFError, OSError):
-            return
-        if message is None:
-            return
-        if message[0] == "threads":
-            take_share(message[1])
-            continue
-        _, index, job, options, skip = message
-
-        def progress(stage: str, detail, index=index) -> None:
-            conn.send(("progress", index, stage, detail))
-            follow_share()
-
-        result = process_document(Path(job.path), options, job.source_uri, job.source_name, job.filename,
-                                  skip_pages=skip, progress=progress, with_crops=job.with_outputs)
-        if job.with_outputs:
-            progress("outputs", None)
-            result.outputs, result.views = document_outputs(result), []  # the crops are in the section now
-        try:
-            conn.send(("result", index, result))
-        except OSError:
-            return
 
 
 def _log_file() -> str | None:
@@ -152,21 +55,20 @@ class _Worker:
 
     def __init__(self, log_file: str | None, threads: int):
         ours, theirs = socket.socketpair()
-        sink = open(log_file, "ab") if log_file else None
         try:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "pipeline.worker_entry", str(theirs.fileno()), str(os.getpid())],
-                pass_fds=[theirs.fileno()],
-                stdin=subprocess.DEVNULL, stdout=sink, stderr=sink, env=dict(os.environ, JUESUAN_THREADS=str(threads)),
-                start_new_session=True)  # Ctrl-C reaches the supervisor, which stops the workers
+            # without a log file the worker writes where we do; the child keeps its own descriptor
+            with open(log_file, "ab") if log_file else contextlib.nullcontext() as sink:
+                self.process = subprocess.Popen(
+                    [sys.executable, "-m", "pipeline.worker_entry", str(theirs.fileno()), str(os.getpid())],
+                    pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=sink, stderr=sink,
+                    env=dict(os.environ, JUESUAN_THREADS=str(threads)),
+                    start_new_session=True)  # Ctrl-C reaches the supervisor, which stops the workers
         finally:
             theirs.close()
-            if sink:
-                sink.close()
         self.conn = Connection(ours.detach())
-        self.conn.send((list(sys.path), log_file))
+        self.conn.send(Setup(list(sys.path), log_file))
         self.task: _Task | None = None
-        self.where: tuple[str, object] = ("start", None)
+        self.where: Where = ("start", None)
         self.heard = time.monotonic()
         self.ready = False  # until its hello: the interpreter is still importing
         self.weighed = 0.0  # when its memory was last read
@@ -176,7 +78,7 @@ class _Worker:
     def tell_threads(self, threads: int) -> None:
         if threads != self.threads:
             try:
-                self.conn.send(("threads", threads))
+                self.conn.send(Threads(threads))
             except OSError:  # dead: `listen` finds out and deals with it
                 return
             self.threads = threads
@@ -193,7 +95,7 @@ class _Worker:
         self.task, self.where = task, ("start", None)
         if self.ready:
             self.heard = time.monotonic()
-        self.conn.send(("task", task.index, task.job, options, task.skip))
+        self.conn.send(Assign(task.index, task.job, options, task.skip))
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -207,24 +109,22 @@ class _Worker:
     def receive(self) -> tuple[int, DocumentResult] | None:
         """Drain the socket: (job index, result) once the document is done. EOFError: the worker died."""
         while self.conn.poll():
-            kind, *rest = self.conn.recv()
+            message: FromWorker = self.conn.recv()
             self.heard = time.monotonic()
-            if kind == "ready":
+            if isinstance(message, Ready):
                 self.ready = True
-                continue
-            index, *rest = rest
-            if kind == "progress":
-                self.where = (rest[0], rest[1])
-            elif kind == "result":
+            elif isinstance(message, Heartbeat):
+                self.where = (message.stage, message.detail)
+            else:
                 self.task = None
                 self.served += 1
-                return index, rest[0]
+                return message.index, message.result
         return None
 
     def stop(self, kill: bool = False) -> None:
         if not kill:
             try:
-                self.conn.send(None)
+                self.conn.send(Stop())
                 self.process.wait(2)
             except (OSError, subprocess.TimeoutExpired):
                 pass
@@ -244,7 +144,7 @@ def _death(process: subprocess.Popen) -> str:
     return f"the worker process exited unexpectedly (exit status {code})"
 
 
-def _where(stage: str, detail) -> str:
+def _where(stage: str, detail: int | None) -> str:
     return {"start": "while opening the document", "page": f"on page {detail}", "stitch": "while stitching tables",
             "table": f"while realigning table {detail}", "validate": "while validating",
             "crops": "while drawing the report's page crops", "outputs": "while rendering its records and report"}.get(stage, f"in {stage}")
@@ -303,7 +203,7 @@ class WorkerPool:
     def __enter__(self) -> WorkerPool:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def hand_out(self) -> None:
@@ -338,7 +238,7 @@ class WorkerPool:
                     self.retire(worker)
                 continue
             problem = self.problem(worker, now)
-            if problem:
+            if problem and worker.task is not None:
                 task, where = worker.task, worker.where
                 self.retire(worker, kill=True)
                 self.retry_or_fail(task, where, problem)
@@ -360,11 +260,11 @@ class WorkerPool:
         worker.stop(kill=kill)
         self.pool.remove(worker)
 
-    def retry_or_fail(self, task: _Task, where: tuple[str, object], why: str) -> None:
+    def retry_or_fail(self, task: _Task, where: Where, why: str) -> None:
         """Stuck on a page: that page is skipped and the document processed again (first, before
         anything else). Stuck elsewhere, or on too many pages: the document fails."""
         stage, page = where
-        if stage == "page" and len(task.skip) < MAX_SKIPPED_PAGES:
+        if stage == "page" and page is not None and len(task.skip) < MAX_SKIPPED_PAGES:
             task.skip[page] = why
             self.pending.appendleft(task)
             return
@@ -379,44 +279,3 @@ class WorkerPool:
     def close(self) -> None:
         for worker in self.pool:
             worker.stop(kill=worker.task is not None)
-
-
-class DocumentPool(Protocol):
-    """What a run or a crawl hands documents to: `WorkerPool` here, `pipeline.cluster.DaskPool`
-    on a Dask cluster."""
-
-    def submit(self, jobs: list[Job]) -> list[int]: ...
-    def completed(self, timeout: float = POLL) -> list[tuple[int, DocumentResult]]: ...
-    @property
-    def busy(self) -> bool: ...
-    def close(self) -> None: ...
-
-
-def document_pool(options: Options, workers: int = 1, dask: str | None = None) -> DocumentPool:
-    """`workers` watched processes here, or the Dask cluster whose scheduler is at `dask`."""
-    if dask:
-        from pipeline.cluster import DaskPool
-
-        return DaskPool(dask, options)
-    return WorkerPool(options, workers)
-
-
-def results_of(pool: DocumentPool, jobs: list[Job]) -> Iterator[tuple[int, DocumentResult]]:
-    """(index in `jobs`, result) of each job as soon as it is done; the pool is closed after."""
-    try:
-        pool.submit(jobs)
-        left = len(jobs)
-        while left:
-            for done in pool.completed():
-                yield done
-                left -= 1
-    finally:
-        pool.close()
-
-
-def process_supervised(jobs: list[Job], options: Options | None = None,
-                       workers: int = 1) -> Iterator[tuple[int, DocumentResult]]:
-    """(index in `jobs`, result) of each job as soon as it is done, processed by `workers`
-    watched worker processes. Nothing waits on a slow document: the caller stores each result
-    when it comes, and puts them in job order itself where order matters."""
-    return results_of(WorkerPool(options, workers), jobs)
