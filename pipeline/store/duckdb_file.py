@@ -11,15 +11,17 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 
 from pipeline.store.base import Warehouse, columns_of, latest_versions, read_row, stored_row
 from pipeline.store.locking import wait_for_lock
 from pipeline.store.schema import KEYS, REGISTRY, SCHEMA, Record, Records
 from pipeline.store.views import view_statements
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _SQL_TYPES = {"text": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "json": "VARCHAR", "bool": "BOOLEAN",
               "timestamp": "TIMESTAMP WITH TIME ZONE"}
@@ -33,6 +35,10 @@ def _frame(table: str, records: list[Record]) -> pd.DataFrame:
     """The records as a DataFrame of nullable typed columns: DuckDB takes it in one scan, where
     `executemany` costs about a millisecond a row (3.6 s for a 100-page document's facts).
     Timestamps travel as ISO text and are cast by the INSERT."""
+    # imported at the first write, not with the warehouse: pandas holds ~35 MB that a run has
+    # no use for while its first documents are still in the workers
+    import pandas as pd
+
     rows = [stored_row(table, r) for r in records]
     columns: dict[str, Any] = {}
     for i, (col, kind) in enumerate(SCHEMA[table]):
