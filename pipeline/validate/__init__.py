@@ -8,10 +8,11 @@ disclosure prints, cross-table pairs, narrative amounts — is catalog data (`pi
 """
 from __future__ import annotations
 
+from pipeline.store.schema import Records
 from pipeline.validate.across import check_across_tables
 from pipeline.validate.narrative import check_completeness, check_narrative, check_units
 from pipeline.validate.subjects import check_subjects
-from pipeline.validate.validation import Records, Validation
+from pipeline.validate.validation import Validation
 from pipeline.validate.within import check_within_tables
 
 

@@ -9,7 +9,8 @@ from collections.abc import Callable
 from pipeline import catalog
 from pipeline.catalog import CrossCheck, Pick
 from pipeline.catalog.spec import CrossMode
-from pipeline.validate.validation import Records, Validation
+from pipeline.store.schema import Records
+from pipeline.validate.validation import Validation
 from pipeline.validate.within import close
 
 Units = dict[int, str | None]  # table_id → the unit the table states

@@ -8,8 +8,9 @@ from statistics import median
 from pipeline import catalog
 from pipeline.catalog import DisclosureKind, NarrativeAmount
 from pipeline.numbers import parse_number
+from pipeline.store.schema import Records
 from pipeline.validate.across import Units, in_wan, pick
-from pipeline.validate.validation import Records, Validation
+from pipeline.validate.validation import Validation
 from pipeline.validate.within import close
 
 # Amounts in 万元 by table unit: a figure this many times the others is in another unit.

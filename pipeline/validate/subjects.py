@@ -13,7 +13,8 @@ from collections import defaultdict
 
 from pipeline import catalog
 from pipeline.catalog import subjects
-from pipeline.validate.validation import Records, Validation
+from pipeline.store.schema import Records
+from pipeline.validate.validation import Validation
 
 
 def check_subjects(records: Records, v: Validation) -> None:

@@ -6,8 +6,6 @@ from dataclasses import dataclass, field
 
 from pipeline.model import Finding
 
-Records = dict[str, list[dict]]  # record table name (fiscal_facts, tables, perf_funds, …) → its rows
-
 
 @dataclass
 class Validation:

@@ -6,7 +6,8 @@ import re
 from collections import defaultdict
 
 from pipeline import catalog, identities
-from pipeline.validate.validation import Records, Validation
+from pipeline.store.schema import Records
+from pipeline.validate.validation import Validation
 
 TOLERANCE = identities.TOLERANCE_PER_TERM
 
