@@ -76,18 +76,15 @@ class DuckDBWarehouse(Warehouse):
             self._memory = duckdb.connect(path)
         else:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        with self._connection() as con:
-            con.execute("BEGIN TRANSACTION")
-            try:
+        try:
+            with self._transaction() as con:
                 for table in ["registry", *SCHEMA]:
                     self._ensure_table(con, table)
                 for statement in view_statements("duckdb"):
                     con.execute(statement)
-                con.execute("COMMIT")
-            except Exception:
-                con.execute("ROLLBACK")
-                self.close()
-                raise
+        except Exception:
+            self.close()
+            raise
 
     def connect(self) -> duckdb.DuckDBPyConnection:
         """A connection of the caller's own (to close when done), once no other process holds the
@@ -111,6 +108,19 @@ class DuckDBWarehouse(Warehouse):
         finally:
             if con is not self._memory:
                 con.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """`_connection` inside one transaction: committed when the block ends, rolled back when
+        it raises."""
+        with self._connection() as con:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                yield con
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
 
     @staticmethod
     def _ensure_table(con: duckdb.DuckDBPyConnection, table: str) -> None:
@@ -155,36 +165,24 @@ class DuckDBWarehouse(Warehouse):
         ids = [document_id for document_id, _ in documents]
         # the file lock makes this process the only writer, so delete-then-insert cannot interleave
         # with another's; the transaction makes the batch all or nothing
-        with self._connection() as con:
-            con.execute("BEGIN TRANSACTION")
-            try:
-                for table, columns in SCHEMA.items():
-                    con.execute(f'DELETE FROM "{table}" WHERE document_id IN (SELECT unnest(?))', [ids])
-                    rows = [row for _, records in documents for row in records.get(table, [])]
-                    if rows:
-                        con.register("batch", _frame(table, rows))
-                        names = ", ".join(f'"{c}"' for c, _ in columns)
-                        select = ", ".join(f'CAST("{c}" AS {_SQL_TYPES[k]})' if k == "timestamp" else f'"{c}"'
-                                           for c, k in columns)
-                        con.execute(f'INSERT INTO "{table}" ({names}) SELECT {select} FROM batch')
-                        con.unregister("batch")
-                con.execute("COMMIT")
-            except Exception:
-                con.execute("ROLLBACK")
-                raise
+        with self._transaction() as con:
+            for table, columns in SCHEMA.items():
+                con.execute(f'DELETE FROM "{table}" WHERE document_id IN (SELECT unnest(?))', [ids])
+                rows = [row for _, records in documents for row in records.get(table, [])]
+                if rows:
+                    con.register("batch", _frame(table, rows))
+                    names = ", ".join(f'"{c}"' for c, _ in columns)
+                    select = ", ".join(f'CAST("{c}" AS {_SQL_TYPES[k]})' if k == "timestamp" else f'"{c}"'
+                                       for c, k in columns)
+                    con.execute(f'INSERT INTO "{table}" ({names}) SELECT {select} FROM batch')
+                    con.unregister("batch")
 
     def register(self, entry: Record) -> None:
         names = [c for c, _ in REGISTRY]
-        with self._connection() as con:
-            con.execute("BEGIN TRANSACTION")
-            try:
-                con.execute('DELETE FROM "registry" WHERE url = ?', [entry["url"]])
-                con.execute(f'INSERT INTO "registry" ({", ".join(names)}) VALUES ({", ".join("?" for _ in names)})',
-                            list(stored_row("registry", entry)))
-                con.execute("COMMIT")
-            except Exception:
-                con.execute("ROLLBACK")
-                raise
+        with self._transaction() as con:
+            con.execute('DELETE FROM "registry" WHERE url = ?', [entry["url"]])
+            con.execute(f'INSERT INTO "registry" ({", ".join(names)}) VALUES ({", ".join("?" for _ in names)})',
+                        list(stored_row("registry", entry)))
 
     def rows(self, table: str) -> list[Record]:
         with self._connection() as con:
